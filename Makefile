@@ -1,0 +1,78 @@
+# Xã Số — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+export XASO_DATA_DIR ?= $(CURDIR)/var
+export XASO_SITE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: run test install install-test lint check test-sqlite test-postgres test-browser migrate demo messages clean
+
+$(BIN)/xaso: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+install: $(BIN)/xaso
+
+$(VENV)/.test-deps: pyproject.toml $(BIN)/xaso
+	$(BIN)/pip install --quiet -e '.[test,redis]'
+	@touch $@
+
+install-test: $(VENV)/.test-deps
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+migrate: install var/secret_key
+	XASO_SECRET_KEY_FILE=var/secret_key $(BIN)/xaso migrate --no-input -v0
+	XASO_SECRET_KEY_FILE=var/secret_key $(BIN)/xaso createcachetable
+
+demo: migrate
+	XASO_SECRET_KEY_FILE=var/secret_key $(BIN)/xaso seed_demo
+
+## make run: virtualenv, install, migrate SQLite, load the 3,321 communes, seed the
+## demo commune, print the logins and serve at http://$(HOST):$(PORT)
+run: demo
+	@echo "Xã Số đang chạy tại $(XASO_SITE_URL)  (Ctrl+C để dừng)"
+	XASO_SECRET_KEY_FILE=var/secret_key XASO_DEBUG=$${XASO_DEBUG:-1} XASO_TASKS_BACKEND=$${XASO_TASKS_BACKEND:-immediate} \
+	XASO_ALLOWED_HOSTS=$${XASO_ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost} \
+	$(BIN)/xaso runserver $(HOST):$(PORT)
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+check: install-test
+	XASO_ALLOW_INSECURE_KEY=1 $(BIN)/xaso check --fail-level WARNING
+	XASO_ALLOW_INSECURE_KEY=1 $(BIN)/xaso makemigrations --check --dry-run
+
+test-sqlite: install-test
+	$(BIN)/pytest -q -m "not browser" -p no:cacheprovider
+
+test-browser: install-test
+	$(BIN)/pytest -q -m browser -p no:cacheprovider
+
+## PostgreSQL pass: runs when a server answers at PG_TEST_URL, says so when not.
+test-postgres: install-test
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "PostgreSQL reachable at $(PG_TEST_URL): running the suite on it"; \
+		DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" -p no:cacheprovider; \
+	else \
+		echo "PostgreSQL NOT reachable at $(PG_TEST_URL): PostgreSQL pass skipped"; \
+	fi
+
+## make test: lint, checks, unit + API on SQLite, the same on PostgreSQL, browser tests.
+test: lint check test-sqlite test-postgres test-browser
+
+messages: install-test
+	cd src/xaso && ../../$(BIN)/xaso makemessages -l en --no-obsolete && ../../$(BIN)/xaso compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var

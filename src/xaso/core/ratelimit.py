@@ -1,0 +1,41 @@
+"""Counters in the shared cache for rate limits and lock-outs.
+
+The cache is the database (single machine) or Redis (several app processes), so
+every process sees the same counts.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+
+def hit(key: str, window_seconds: int) -> int:
+    """Count one event under ``key`` in a fixed window; returns the count so far."""
+    full = f"rl:{key}"
+    if cache.add(full, 1, timeout=window_seconds):
+        return 1
+    try:
+        return cache.incr(full)
+    except ValueError:  # expired between add() and incr()
+        cache.add(full, 1, timeout=window_seconds)
+        return 1
+
+
+def count(key: str) -> int:
+    return int(cache.get(f"rl:{key}", 0))
+
+
+def reset(key: str) -> None:
+    cache.delete(f"rl:{key}")
+
+
+def lock(key: str, seconds: int) -> None:
+    cache.set(f"lock:{key}", 1, timeout=seconds)
+
+
+def is_locked(key: str) -> bool:
+    return bool(cache.get(f"lock:{key}"))
+
+
+def unlock(key: str) -> None:
+    cache.delete(f"lock:{key}")

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from xaso.core import permissions
+from xaso.core.problems import TITLES, problem_response
+from xaso.core.tenancy import get_commune_or_404
+
+
+def office_view(action: str):
+    """A back-office page of one commune: signed in, and ``action`` allowed there.
+
+    The view receives ``commune``; the canonical 5-digit code is enforced.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, code, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            commune = get_commune_or_404(code)
+            if code != commune.code_str:
+                return redirect(request.path.replace(f"/x/{code}/", f"/x/{commune.code_str}/", 1))
+            permissions.require(request.user, action, commune)
+            request.commune = commune
+            return view(request, commune, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = "ok"
+    except Exception:  # noqa: BLE001 - any database failure means "down"
+        db = "error"
+    status = 200 if db == "ok" else 503
+    return JsonResponse({"status": "ok" if db == "ok" else "error", "database": db,
+                         "vendor": connection.vendor}, status=status)
+
+
+def floor(request):
+    """A bare view returning constant JSON: the framework floor for benchmarks."""
+    return JsonResponse({"ok": True})
+
+
+def _wants_problem(request) -> bool:
+    return request.path.startswith("/api/") or "json" in request.headers.get("Accept", "")
+
+
+def error_404(request, exception=None):
+    if _wants_problem(request):
+        return problem_response(request, 404, _("Không tìm thấy."), code="not-found")
+    return render(request, "error.html", {"status": 404, "title": TITLES[404],
+                  "message": _("Trang bạn tìm không có hoặc đã được chuyển đi.")}, status=404)
+
+
+def error_403(request, exception=None):
+    if _wants_problem(request):
+        return problem_response(request, 403, _("Bạn không có quyền thực hiện việc này."), code="forbidden")
+    return render(request, "error.html", {"status": 403, "title": TITLES[403],
+                  "message": _("Tài khoản của bạn không có quyền xem trang này.")}, status=403)
+
+
+def error_400(request, exception=None):
+    if _wants_problem(request):
+        return problem_response(request, 400, _("Yêu cầu không hợp lệ."), code="bad-request")
+    return render(request, "error.html", {"status": 400, "title": TITLES[400],
+                  "message": _("Yêu cầu không hợp lệ.")}, status=400)
+
+
+def error_500(request):
+    if _wants_problem(request):
+        return problem_response(request, 500, _("Đã có lỗi ngoài dự kiến."), code="server-error")
+    return render(request, "error.html", {"status": 500, "title": TITLES[500],
+                  "message": _("Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.")}, status=500)
+
+
+def problem_type(request, code: str):
+    """Human-readable page for a problem ``type`` URI."""
+    return render(request, "error.html", {"status": "", "title": code, "message": _(
+        "Loại lỗi của API Xã Số. Xem trường detail trong phản hồi để biết nguyên nhân.")})
+
+
+__all__ = ["PermissionDenied", "office_view"]
