@@ -6,12 +6,12 @@ os.environ.setdefault("XASO_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("XASO_TASKS_BACKEND", "immediate")
 os.environ.setdefault("XASO_SMS_TRANSPORT", "xaso.accounts.sms.MemoryTransport")
 
-from xaso.settings import *  # noqa: E402,F403
+from xaso.settings import *  # noqa: F403
 
 # Argon2 is the production hasher (asserted in tests); a fast one keeps the suite quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -29,8 +29,6 @@ class PhoneCodeSent(Schema):
     expires_in: int
 
 
-
-
 @router.post("/auth/phone-code", response={202: PhoneCodeSent}, summary="Gửi mã đăng nhập qua SMS")
 def request_phone_code(request, payload: PhoneIn):
     from django.conf import settings
@@ -55,8 +53,12 @@ class MeOut(Schema):
 
 def _me(user) -> dict:
     roles = [
-        {"role": m.role, "commune": m.commune.code_str if m.commune else None,
-         "province": m.province.code_str if m.province else None, "title": m.title}
+        {
+            "role": m.role,
+            "commune": m.commune.code_str if m.commune else None,
+            "province": m.province.code_str if m.province else None,
+            "title": m.title,
+        }
         for m in user.memberships.filter(active=True).select_related("commune", "province")
     ]
     return {
@@ -113,7 +115,9 @@ def _profile(p: CitizenProfile, *, full_id: bool) -> dict:
 
 @router.get("/me/profile", response=ProfileOut, auth=AUTH, summary="Hồ sơ công dân của tôi")
 def my_profile(request):
-    profile = CitizenProfile.objects.select_related("commune", "user").filter(user=request.user).first()
+    profile = (
+        CitizenProfile.objects.select_related("commune", "user").filter(user=request.user).first()
+    )
     if profile is None:
         raise Problem(404, _("Bạn chưa khai hồ sơ công dân."))
     return _profile(profile, full_id=True)
@@ -147,12 +151,21 @@ class OfficialOut(Schema):
     title: str
 
 
-@router.get("/communes/{code}/officials", response=list[OfficialOut], auth=AUTH,
-            summary="Cán bộ của xã (chỉ cán bộ xem)")
+@router.get(
+    "/communes/{code}/officials",
+    response=list[OfficialOut],
+    auth=AUTH,
+    summary="Cán bộ của xã (chỉ cán bộ xem)",
+)
 def officials(request, code: str):
     commune = commune_for(request.user, code, "office.enter")
     return [
-        {"name": m.user.display_name, "role": m.role, "role_label": m.get_role_display(), "title": m.title}
+        {
+            "name": m.user.display_name,
+            "role": m.role,
+            "role_label": m.get_role_display(),
+            "title": m.title,
+        }
         for m in officials_of(commune)
     ]
 
@@ -169,8 +182,12 @@ class CitizenBrief(Schema):
         return obj.masked_identity_number or None
 
 
-@router.get("/communes/{code}/citizens", response=list[CitizenBrief], auth=AUTH,
-            summary="Công dân có tài khoản (số định danh che một phần)")
+@router.get(
+    "/communes/{code}/citizens",
+    response=list[CitizenBrief],
+    auth=AUTH,
+    summary="Công dân có tài khoản (số định danh che một phần)",
+)
 @paginate(Page)
 def citizens(request, code: str, q: str = ""):
     from xaso.core.text import fold
@@ -179,21 +196,34 @@ def citizens(request, code: str, q: str = ""):
     qs = CitizenProfile.objects.filter(commune=commune).order_by("full_name", "id")
     if fold(q):
         qs = qs.filter(full_name_folded__contains=fold(q))
-    audit.record(request.user, "accounts.citizens.list", None, commune=commune, ip=client_ip(request),
-                 personal_data=True, detail={"q": q[:100]})
+    audit.record(
+        request.user,
+        "accounts.citizens.list",
+        None,
+        commune=commune,
+        ip=client_ip(request),
+        personal_data=True,
+        detail={"q": q[:100]},
+    )
     return qs
 
 
-@router.get("/communes/{code}/citizens/{profile_id}", response=ProfileOut, auth=AUTH,
-            summary="Hồ sơ một công dân (mỗi lần xem được ghi nhật ký)")
+@router.get(
+    "/communes/{code}/citizens/{profile_id}",
+    response=ProfileOut,
+    auth=AUTH,
+    summary="Hồ sơ một công dân (mỗi lần xem được ghi nhật ký)",
+)
 def citizen(request, code: str, profile_id: int):
     commune = commune_for(request.user, code, "accounts.view_citizens")
     profile = get_owned_or_404(
         CitizenProfile.objects.filter(commune=commune).select_related("user"),
-        request.user, "accounts.view_citizens", pk=profile_id,
+        request.user,
+        "accounts.view_citizens",
+        pk=profile_id,
     )
     full = permissions.has_perm(request.user, "accounts.view_identity_number", commune)
-    audit.record_read(request.user, profile, ip=client_ip(request), detail={"full_identity_number": full})
+    audit.record_read(
+        request.user, profile, ip=client_ip(request), detail={"full_identity_number": full}
+    )
     return _profile(profile, full_id=full)
-
-

@@ -29,4 +29,6 @@ class AccountsConfig(AppConfig):
                 forget_commune_card(instance.commune)
 
         for signal in (post_save, post_delete):
-            signal.connect(forget, sender=Membership, weak=False, dispatch_uid=f"membership-card-{signal}")
+            signal.connect(
+                forget, sender=Membership, weak=False, dispatch_uid=f"membership-card-{signal}"
+            )

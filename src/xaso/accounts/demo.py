@@ -55,15 +55,19 @@ def _user(username: str, full_name: str, *, staff: bool = False) -> User:
 def seed(stdout=None) -> dict:
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     other = Commune.objects.get(code=OTHER_COMMUNE_CODE)
-    CommuneProfile.objects.update_or_create(commune=commune, defaults={
-        "address": "Trụ sở UBND xã Hà Trung, tỉnh Thanh Hóa",
-        "phone": "0237 3836 xxx",
-        "email": "ubnd.hatrung@thanhhoa.gov.vn",
-        "working_hours": "Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu",
-        "agency_code": "000.00.38.H56",
-        "introduction": "Xã Hà Trung được thành lập từ 1/7/2025 trên cơ sở sắp xếp thị trấn Hà Trung "
-                        "và các xã lân cận. Đây là xã mẫu (dữ liệu minh họa) của Xã Số.",
-    })
+    CommuneProfile.objects.update_or_create(
+        commune=commune,
+        defaults={
+            "address": "Trụ sở UBND xã Hà Trung, tỉnh Thanh Hóa",
+            "phone": "0237 3836 xxx",
+            "email": "ubnd.hatrung@thanhhoa.gov.vn",
+            "working_hours": "Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu",
+            "agency_code": "000.00.38.H56",
+            "introduction": "Xã Hà Trung được thành lập từ 1/7/2025 trên cơ sở sắp xếp "
+            "thị trấn Hà Trung "
+            "và các xã lân cận. Đây là xã mẫu (dữ liệu minh họa) của Xã Số.",
+        },
+    )
     CommuneProfile.objects.get_or_create(commune=other)
     admin = _user("admin", "Quản trị nền tảng", staff=True)
     admin.is_superuser = True
@@ -72,24 +76,35 @@ def seed(stdout=None) -> dict:
     for group, target in ((OFFICIALS, commune), (OTHER_OFFICIALS, other)):
         for username, name, role, title in group:
             user = _user(username, name)
-            Membership.objects.update_or_create(user=user, role=role, commune=target,
-                                                defaults={"title": title, "active": True})
+            Membership.objects.update_or_create(
+                user=user, role=role, commune=target, defaults={"title": title, "active": True}
+            )
             logins.append((username, str(role.label), target.name))
     thanh_hoa = Province.objects.get(code=commune.province.code)
     for username, name, role, title in PROVINCE_OFFICERS:
         user = _user(username, name)
-        Membership.objects.update_or_create(user=user, role=role, province=thanh_hoa,
-                                            defaults={"title": title, "active": True})
+        Membership.objects.update_or_create(
+            user=user, role=role, province=thanh_hoa, defaults={"title": title, "active": True}
+        )
         logins.append((username, str(role.label), thanh_hoa.name))
     for phone, name, dob, sex, id_number, address in CITIZENS:
-        user, _ = User.objects.get_or_create(phone=phone, defaults={"username": f"p{phone}", "full_name": name})
+        user, _ = User.objects.get_or_create(
+            phone=phone, defaults={"username": f"p{phone}", "full_name": name}
+        )
         user.set_unusable_password()
         user.full_name = name
         user.save()
-        CitizenProfile.objects.update_or_create(user=user, defaults={
-            "commune": commune, "full_name": name, "date_of_birth": dob, "sex": sex,
-            "identity_number": id_number, "address": address,
-        })
+        CitizenProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "commune": commune,
+                "full_name": name,
+                "date_of_birth": dob,
+                "sex": sex,
+                "identity_number": id_number,
+                "address": address,
+            },
+        )
         Membership.objects.get_or_create(user=user, role=Role.CITIZEN, commune=commune)
     from xaso.geo.selectors import forget_commune_card
 

@@ -41,11 +41,19 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("Vai trò"), max_length=30, choices=Role.choices)
     commune = models.ForeignKey(
-        "geo.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        "geo.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("Xã/phường"),
     )
     province = models.ForeignKey(
-        "geo.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        "geo.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("Tỉnh/thành phố"),
     )
     title = models.CharField(_("Chức danh"), max_length=120, blank=True)
@@ -57,8 +65,10 @@ class Membership(models.Model):
         verbose_name_plural = _("Vai trò được giao")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(commune__isnull=False, province__isnull=True)
-                           | models.Q(commune__isnull=True, province__isnull=False)),
+                condition=(
+                    models.Q(commune__isnull=False, province__isnull=True)
+                    | models.Q(commune__isnull=True, province__isnull=False)
+                ),
                 name="membership_one_scope",
             ),
             models.UniqueConstraint(fields=["user", "role", "commune"], name="uniq_commune_role"),
@@ -133,6 +143,9 @@ class PhoneCode(models.Model):
     class Meta:
         verbose_name = _("Mã xác thực qua SMS")
         verbose_name_plural = _("Mã xác thực qua SMS")
+
+    def __str__(self) -> str:
+        return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"
 
     def matches(self, code: str) -> bool:
         import hmac

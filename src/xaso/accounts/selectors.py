@@ -18,7 +18,9 @@ def officials_of(commune):
     from xaso.core.roles import OFFICIAL_ROLES
 
     return (
-        Membership.objects.filter(commune=commune, role__in=[str(r) for r in OFFICIAL_ROLES], active=True)
+        Membership.objects.filter(
+            commune=commune, role__in=[str(r) for r in OFFICIAL_ROLES], active=True
+        )
         .select_related("user")
         .order_by("role", "user__full_name")
     )

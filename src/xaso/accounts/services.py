@@ -74,7 +74,12 @@ def request_phone_code(raw_phone: str, *, ip: str | None = None) -> str:
             code_hash=_hash_code(phone, code),
             expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
-        body = f"Ma xac thuc Xa So cua ban la {code}. Het han sau {settings.OTP_TTL_SECONDS // 60} phut. Khong chia se ma nay."
+        # Unaccented: every handset and SMS gateway shows it, and it fits one segment.
+        minutes = settings.OTP_TTL_SECONDS // 60
+        body = (
+            f"Ma xac thuc Xa So cua ban la {code}. Het han sau {minutes} phut. "
+            "Khong chia se ma nay."
+        )
         transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body))
     return phone
 
@@ -93,17 +98,29 @@ def verify_phone_code(raw_phone: str, code: str) -> str:
             .first()
         )
         if pending is None:
-            raise Problem(400, _("Mã xác thực đã hết hạn hoặc chưa được gửi. Vui lòng yêu cầu mã mới."),
-                          code="otp-expired")
-        if not pending.matches(code):
+            matched = None
+        elif pending.matches(code):
+            matched = True
+            pending.used_at = timezone.now()
+            pending.save(update_fields=["used_at"])
+        else:
+            # Count the failure and commit it before answering: a rollback here
+            # would give an attacker unlimited guesses.
+            matched = False
             pending.attempts += 1
             if pending.attempts >= OTP_MAX_ATTEMPTS:
                 pending.used_at = timezone.now()
-                ratelimit.lock(f"otp-verify:{phone}", settings.LOGIN_LOCKOUT_SECONDS)
             pending.save(update_fields=["attempts", "used_at"])
-            raise Problem(400, _("Mã xác thực không đúng."), code="otp-wrong")
-        pending.used_at = timezone.now()
-        pending.save(update_fields=["used_at"])
+    if matched is None:
+        raise Problem(
+            400,
+            _("Mã xác thực đã hết hạn hoặc chưa được gửi. Vui lòng yêu cầu mã mới."),
+            code="otp-expired",
+        )
+    if matched is False:
+        if pending.attempts >= OTP_MAX_ATTEMPTS:
+            ratelimit.lock(f"otp-verify:{phone}", settings.LOGIN_LOCKOUT_SECONDS)
+        raise Problem(400, _("Mã xác thực không đúng."), code="otp-wrong")
     return phone
 
 
@@ -168,8 +185,9 @@ def save_citizen_profile(
     user.save(update_fields=["full_name"])
     Membership.objects.get_or_create(user=user, role=Role.CITIZEN, commune=commune)
     Membership.objects.filter(user=user, role=Role.CITIZEN).exclude(commune=commune).delete()
-    audit.record(user, "accounts.profile.create" if created else "accounts.profile.update",
-                 profile, ip=ip)
+    audit.record(
+        user, "accounts.profile.create" if created else "accounts.profile.update", profile, ip=ip
+    )
     return profile
 
 
@@ -182,7 +200,9 @@ class SignInResult:
         self.needs_totp = needs_totp
 
 
-def sign_in_official(request, username: str, password: str, *, ip: str | None = None) -> SignInResult:
+def sign_in_official(
+    request, username: str, password: str, *, ip: str | None = None
+) -> SignInResult:
     """Check a username and password, with lock-out after repeated failures."""
     key = f"login:{(username or '').strip().lower()}"
     window = settings.LOGIN_LOCKOUT_SECONDS
@@ -195,9 +215,13 @@ def sign_in_official(request, username: str, password: str, *, ip: str | None = 
             ratelimit.lock(f"login-ip:{ip}", window)
         if failures >= settings.LOGIN_MAX_FAILURES:
             ratelimit.lock(key, window)
-            audit.record(None, "accounts.login.locked", None, ip=ip, detail={"username": username[:150]})
+            audit.record(
+                None, "accounts.login.locked", None, ip=ip, detail={"username": username[:150]}
+            )
         else:
-            audit.record(None, "accounts.login.failed", None, ip=ip, detail={"username": username[:150]})
+            audit.record(
+                None, "accounts.login.failed", None, ip=ip, detail={"username": username[:150]}
+            )
         raise Problem(400, _("Tên đăng nhập hoặc mật khẩu không đúng."), code="bad-credentials")
     ratelimit.reset(key)
     return SignInResult(user, needs_totp=user.totp_enabled)
@@ -207,7 +231,9 @@ def check_totp(user: User, code: str, *, ip: str | None = None) -> None:
     key = f"totp:{user.pk}"
     if ratelimit.is_locked(key):
         raise _too_many(settings.LOGIN_LOCKOUT_SECONDS)
-    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify((code or "").strip(), valid_window=1):
+    if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(
+        (code or "").strip(), valid_window=1
+    ):
         if ratelimit.hit(key, settings.LOGIN_LOCKOUT_SECONDS) >= settings.LOGIN_MAX_FAILURES:
             ratelimit.lock(key, settings.LOGIN_LOCKOUT_SECONDS)
         audit.record(user, "accounts.totp.failed", user, ip=ip)
@@ -239,7 +265,7 @@ def disable_totp(user: User, *, ip: str | None = None) -> None:
 
 # --- API tokens ------------------------------------------------------------------------
 
-TOKEN_PREFIX = "xs_"
+TOKEN_PREFIX = "xs_"  # noqa: S105 - a public prefix, not a secret
 
 
 def _token_hash(raw: str) -> str:
@@ -249,7 +275,9 @@ def _token_hash(raw: str) -> str:
 def issue_token(user: User, name: str = "", *, actor=None) -> tuple[ApiToken, str]:
     """Create a bearer token; the raw value is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[3:11], token_hash=_token_hash(raw))
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[3:11], token_hash=_token_hash(raw)
+    )
     audit.record(actor or user, "accounts.token.issue", token, detail={"user": user.username})
     return token, raw
 

@@ -31,7 +31,7 @@ class SmsError(Exception):
 
 class ConsoleTransport:
     def send(self, message: SmsMessage) -> None:
-        print(f"[SMS → {message.to}] {message.body}", flush=True)  # noqa: T201
+        print(f"[SMS → {message.to}] {message.body}", flush=True)
 
 
 class MemoryTransport:

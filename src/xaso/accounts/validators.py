@@ -21,7 +21,10 @@ def normalize_phone(raw: str) -> str:
         digits = "0" + digits[2:]
     if not _MOBILE.match(digits):
         raise ValidationError(
-            _("Số điện thoại di động không hợp lệ: cần 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."),
+            _(
+                "Số điện thoại di động không hợp lệ: cần 10 chữ số, "
+                "bắt đầu bằng 03, 05, 07, 08 hoặc 09."
+            ),
             code="invalid_phone",
         )
     return digits
@@ -36,7 +39,18 @@ def _birth_province_codes() -> frozenset[int]:
 
 # G digit: century and sex. 0/1 = 1900s male/female, 2/3 = 2000s, 4/5 = 2100s,
 # 6/7 = 2200s, 8/9 = 1800s.
-_CENTURY = {0: 1900, 1: 1900, 2: 2000, 3: 2000, 4: 2100, 5: 2100, 6: 2200, 7: 2200, 8: 1800, 9: 1800}
+_CENTURY = {
+    0: 1900,
+    1: 1900,
+    2: 2000,
+    3: 2000,
+    4: 2100,
+    5: 2100,
+    6: 2200,
+    7: 2200,
+    8: 1800,
+    9: 1800,
+}
 
 
 def parse_identity_number(number: str) -> dict:
@@ -67,7 +81,10 @@ def validate_identity_number(
     parts = parse_identity_number(number)
     if date_of_birth is not None and date_of_birth.year != parts["birth_year"]:
         raise ValidationError(
-            _("Số định danh cá nhân cho năm sinh %(id_year)s, không khớp với ngày sinh (%(year)s)."),
+            _(
+                "Số định danh cá nhân cho năm sinh %(id_year)s, "
+                "không khớp với ngày sinh (%(year)s)."
+            ),
             code="id_birth_year",
             params={"id_year": parts["birth_year"], "year": date_of_birth.year},
         )

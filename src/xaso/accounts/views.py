@@ -30,7 +30,9 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _next(request, default="accounts:account"):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -51,7 +53,10 @@ def official_login(request):
     if request.method == "POST" and form.is_valid():
         try:
             result = services.sign_in_official(
-                request, form.cleaned_data["username"], form.cleaned_data["password"], ip=client_ip(request)
+                request,
+                form.cleaned_data["username"],
+                form.cleaned_data["password"],
+                ip=client_ip(request),
             )
         except Problem as exc:
             form.add_error(None, _problem_text(exc))
@@ -62,7 +67,9 @@ def official_login(request):
                 request.session["pending_next"] = _next(request, "")
                 return redirect("accounts:login-totp")
             return _finish_login(request, result.user)
-    return render(request, "accounts/login.html", {"form": form, "next": _next(request, "")}, status=status)
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _next(request, "")}, status=status
+    )
 
 
 def totp_login(request):
@@ -99,7 +106,9 @@ def phone_login(request, signup=False):
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
-                phone = services.request_phone_code(phone_form.cleaned_data["phone"], ip=client_ip(request))
+                phone = services.request_phone_code(
+                    phone_form.cleaned_data["phone"], ip=client_ip(request)
+                )
             except Problem as exc:
                 phone_form.add_error("phone", _problem_text(exc))
                 status = exc.status
@@ -111,7 +120,9 @@ def phone_login(request, signup=False):
         code_form = PhoneCodeForm(request.POST)
         if code_form.is_valid():
             try:
-                phone = services.verify_phone_code(code_form.cleaned_data["phone"], code_form.cleaned_data["code"])
+                phone = services.verify_phone_code(
+                    code_form.cleaned_data["phone"], code_form.cleaned_data["code"]
+                )
             except (Problem, ValidationError) as exc:
                 code_form.add_error("code", _problem_text(exc) if isinstance(exc, Problem) else exc)
                 status = getattr(exc, "status", 400)
@@ -120,13 +131,23 @@ def phone_login(request, signup=False):
                 login(request, user, backend=BACKEND)
                 audit.record(user, "accounts.login.phone", user, ip=client_ip(request))
                 if not CitizenProfile.objects.filter(user=user).exists():
-                    messages.info(request, _("Vui lòng khai hồ sơ một lần, các dịch vụ sau sẽ không hỏi lại."))
+                    messages.info(
+                        request, _("Vui lòng khai hồ sơ một lần, các dịch vụ sau sẽ không hỏi lại.")
+                    )
                     return redirect("accounts:profile")
                 return redirect(_next(request, "accounts:account"))
-    return render(request, "accounts/phone_login.html", {
-        "step": step, "phone_form": phone_form, "code_form": code_form, "signup": signup,
-        "next": _next(request, ""),
-    }, status=status)
+    return render(
+        request,
+        "accounts/phone_login.html",
+        {
+            "step": step,
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "signup": signup,
+            "next": _next(request, ""),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -139,14 +160,24 @@ def logout_view(request):
 
 @login_required
 def account(request):
-    profile = CitizenProfile.objects.select_related("commune", "commune__province").filter(user=request.user).first()
+    profile = (
+        CitizenProfile.objects.select_related("commune", "commune__province")
+        .filter(user=request.user)
+        .first()
+    )
     memberships = request.user.memberships.filter(active=True).select_related("commune", "province")
     accesses = []
     if profile is not None:
         accesses = events_about(profile).exclude(actor=request.user).filter(personal_data=True)[:20]
-    return render(request, "accounts/account.html", {
-        "profile": profile, "memberships": memberships, "accesses": accesses,
-    })
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "profile": profile,
+            "memberships": memberships,
+            "accesses": accesses,
+        },
+    )
 
 
 @login_required
@@ -155,19 +186,28 @@ def profile(request):
     initial = {}
     if existing:
         initial = {
-            "full_name": existing.full_name, "date_of_birth": existing.date_of_birth, "sex": existing.sex,
-            "identity_number": existing.identity_number or "", "commune_code": existing.commune.code_str,
-            "address": existing.address, "email": existing.email,
+            "full_name": existing.full_name,
+            "date_of_birth": existing.date_of_birth,
+            "sex": existing.sex,
+            "identity_number": existing.identity_number or "",
+            "commune_code": existing.commune.code_str,
+            "address": existing.address,
+            "email": existing.email,
         }
     form = CitizenProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.save_citizen_profile(
-                request.user, commune=data["commune_code"], full_name=data["full_name"],
-                date_of_birth=data["date_of_birth"], sex=data["sex"],
-                identity_number=data["identity_number"] or None, address=data["address"],
-                email=data["email"], ip=client_ip(request),
+                request.user,
+                commune=data["commune_code"],
+                full_name=data["full_name"],
+                date_of_birth=data["date_of_birth"],
+                sex=data["sex"],
+                identity_number=data["identity_number"] or None,
+                address=data["address"],
+                email=data["email"],
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -178,7 +218,9 @@ def profile(request):
         else:
             messages.success(request, _("Đã lưu hồ sơ của bạn."))
             return redirect("accounts:account")
-    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -205,7 +247,9 @@ def security(request):
     if user.totp_secret and not user.totp_enabled:
         import pyotp
 
-        uri = uri or pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="Xã Số")
+        uri = uri or pyotp.TOTP(user.totp_secret).provisioning_uri(
+            name=user.username, issuer_name="Xã Số"
+        )
         qr_svg = segno.make(uri).svg_inline(scale=4)
     return render(request, "accounts/security.html", {"form": form, "uri": uri, "qr_svg": qr_svg})
 
@@ -222,8 +266,12 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.issue_token(request.user, form.cleaned_data["name"])
         form = TokenForm()
-    return render(request, "accounts/tokens.html", {
-        "form": form, "new_token": new_token, "tokens": ApiToken.objects.filter(user=request.user),
-    })
-
-
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": ApiToken.objects.filter(user=request.user),
+        },
+    )

@@ -24,8 +24,12 @@ class EventOut(Schema):
     detail: dict
 
 
-@router.get("/communes/{code}/audit-events", response=list[EventOut], auth=AUTH,
-            summary="Nhật ký của xã (lọc theo hành động, người, thời gian)")
+@router.get(
+    "/communes/{code}/audit-events",
+    response=list[EventOut],
+    auth=AUTH,
+    summary="Nhật ký của xã (lọc theo hành động, người, thời gian)",
+)
 @paginate(Page)
 def audit_events(
     request,
@@ -40,8 +44,13 @@ def audit_events(
 ):
     commune = commune_for(request.user, code, "audit.view")
     qs = filter_events(
-        AuditEvent.objects.filter(commune=commune), action=action[:80], actor=actor[:150],
-        object_type=object_type[:80], object_id=object_id[:64], date_from=date_from,
-        date_to=date_to, personal_data=personal_data,
+        AuditEvent.objects.filter(commune=commune),
+        action=action[:80],
+        actor=actor[:150],
+        object_type=object_type[:80],
+        object_id=object_id[:64],
+        date_from=date_from,
+        date_to=date_to,
+        personal_data=personal_data,
     )
     return qs

@@ -12,6 +12,12 @@ class AuditConfig(AppConfig):
         from xaso.core.registry import MenuItem, registry
 
         registry.register_menu(
-            MenuItem("audit", _("Nhật ký truy cập"), "audit:list", area="office",
-                     action="audit.view", order=900)
+            MenuItem(
+                "audit",
+                _("Nhật ký truy cập"),
+                "audit:list",
+                area="office",
+                action="audit.view",
+                order=900,
+            )
         )

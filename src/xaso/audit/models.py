@@ -24,8 +24,13 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("Thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("Người thực hiện"), db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Người thực hiện"),
+        db_constraint=False,
     )
     actor_label = models.CharField(_("Người thực hiện"), max_length=150, blank=True)
     action = models.CharField(_("Hành động"), max_length=80, db_index=True)
@@ -33,7 +38,11 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("Mã đối tượng"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("Đối tượng"), max_length=200, blank=True)
     commune = models.ForeignKey(
-        "geo.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "geo.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("Xã/phường"),
     )
     ip = models.GenericIPAddressField(_("Địa chỉ IP"), null=True, blank=True)

@@ -48,5 +48,6 @@ def record(
 
 def record_read(actor, obj, *, ip: str | None = None, commune=None, detail=None) -> AuditEvent:
     """Record that ``actor`` read personal data held in ``obj``."""
-    return record(actor, "personal_data.read", obj, commune=commune, ip=ip,
-                  personal_data=True, detail=detail)
+    return record(
+        actor, "personal_data.read", obj, commune=commune, ip=ip, personal_data=True, detail=detail
+    )

@@ -38,31 +38,68 @@ def event_list(request, commune):
         "date_to": _date(request.GET.get("date_to")),
     }
     pd = request.GET.get("personal_data")
-    qs = filter_events(AuditEvent.objects.filter(commune=commune), **params,
-                       personal_data=True if pd == "1" else None)
+    qs = filter_events(
+        AuditEvent.objects.filter(commune=commune),
+        **params,
+        personal_data=True if pd == "1" else None,
+    )
     if request.GET.get("format") == "csv":
-        audit.record(request.user, "audit.export", None, commune=commune, ip=client_ip(request),
-                     detail={k: str(v) for k, v in params.items() if v})
+        audit.record(
+            request.user,
+            "audit.export",
+            None,
+            commune=commune,
+            ip=client_ip(request),
+            detail={k: str(v) for k, v in params.items() if v},
+        )
         writer = csv.writer(_Echo())
-        header = ["at", "actor", "action", "object_type", "object_id", "object", "ip", "personal_data"]
+        header = [
+            "at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "object",
+            "ip",
+            "personal_data",
+        ]
 
         def rows():
             yield "\ufeff" + writer.writerow(header)
             for e in qs.iterator(chunk_size=2000):
-                yield writer.writerow([
-                    timezone.localtime(e.at).isoformat(), e.actor_label, e.action, e.object_type,
-                    e.object_id, e.object_repr, e.ip or "", int(e.personal_data),
-                ])
+                yield writer.writerow(
+                    [
+                        timezone.localtime(e.at).isoformat(),
+                        e.actor_label,
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.object_repr,
+                        e.ip or "",
+                        int(e.personal_data),
+                    ]
+                )
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="nhat-ky-{commune.code_str}.csv"'
         return response
     page = Paginator(qs.select_related(None), 50).get_page(request.GET.get("page"))
-    menu = [m for m in registry.menu_for("office")
-            if m.action is None or permissions.has_perm(request.user, m.action, commune)]
+    menu = [
+        m
+        for m in registry.menu_for("office")
+        if m.action is None or permissions.has_perm(request.user, m.action, commune)
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html", {
-        "commune": commune, "menu": menu, "page": page, "params": params,
-        "personal_data": pd == "1", "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "commune": commune,
+            "menu": menu,
+            "page": page,
+            "params": params,
+            "personal_data": pd == "1",
+            "query": query.urlencode(),
+        },
+    )

@@ -54,7 +54,11 @@ class Page(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, **params):
         size = pagination.page_size
         offset = (pagination.page - 1) * size
-        count = queryset.count() if hasattr(queryset, "count") and callable(queryset.count) else len(queryset)
+        count = (
+            queryset.count()
+            if hasattr(queryset, "count") and callable(queryset.count)
+            else len(queryset)
+        )
         return {
             "items": list(queryset[offset : offset + size]),
             "count": count,
@@ -90,8 +94,12 @@ def install_problem_handlers(api) -> None:
     def _validation(request, exc: ValidationError):
         names, fields = _validation_message(exc.errors)
         return problem_response(
-            request, 422, _("Dữ liệu gửi lên không hợp lệ: %(fields)s."),
-            code="validation-error", params={"fields": names or "?"}, errors=fields,
+            request,
+            422,
+            _("Dữ liệu gửi lên không hợp lệ: %(fields)s."),
+            code="validation-error",
+            params={"fields": names or "?"},
+            errors=fields,
         )
 
     @api.exception_handler(DjangoValidationError)
@@ -101,18 +109,29 @@ def install_problem_handlers(api) -> None:
         else:
             fields = [{"field": "", "message": m} for m in exc.messages]
         return problem_response(
-            request, 422, _("Dữ liệu không hợp lệ: %(messages)s"), code="validation-error",
-            params={"messages": " ".join(f["message"] for f in fields)}, errors=fields,
+            request,
+            422,
+            _("Dữ liệu không hợp lệ: %(messages)s"),
+            code="validation-error",
+            params={"messages": " ".join(f["message"] for f in fields)},
+            errors=fields,
         )
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
-        return problem_response(request, 401, _("Cần đăng nhập hoặc gửi mã truy cập (Bearer)."),
-                                code="not-authenticated", headers={"WWW-Authenticate": "Bearer"})
+        return problem_response(
+            request,
+            401,
+            _("Cần đăng nhập hoặc gửi mã truy cập (Bearer)."),
+            code="not-authenticated",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
-        return problem_response(request, 403, _("Bạn không có quyền thực hiện việc này."), code="forbidden")
+        return problem_response(
+            request, 403, _("Bạn không có quyền thực hiện việc này."), code="forbidden"
+        )
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):
@@ -120,11 +139,20 @@ def install_problem_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc: HttpError):
-        return problem_response(request, exc.status_code, _("Yêu cầu không được chấp nhận: %(reason)s"),
-                                code="http-error", params={"reason": str(exc)})
+        return problem_response(
+            request,
+            exc.status_code,
+            _("Yêu cầu không được chấp nhận: %(reason)s"),
+            code="http-error",
+            params={"reason": str(exc)},
+        )
 
     @api.exception_handler(Exception)
     def _unexpected(request, exc):
         log.exception("unhandled API error", exc_info=exc)
-        return problem_response(request, 500, _("Đã có lỗi ngoài dự kiến. Yêu cầu chưa được thực hiện."),
-                                code="server-error")
+        return problem_response(
+            request,
+            500,
+            _("Đã có lỗi ngoài dự kiến. Yêu cầu chưa được thực hiện."),
+            code="server-error",
+        )

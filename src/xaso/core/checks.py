@@ -26,9 +26,7 @@ def check_configuration(app_configs, **kwargs):
             )
         )
     if settings.SMS_TRANSPORT.endswith("HttpGatewayTransport") and not settings.SMS_GATEWAY_URL:
-        errors.append(
-            Error("The HTTP SMS transport needs XASO_SMS_GATEWAY_URL.", id="xaso.E003")
-        )
+        errors.append(Error("The HTTP SMS transport needs XASO_SMS_GATEWAY_URL.", id="xaso.E003"))
     for name in ("WORKDAY_START", "WORKDAY_END", "COUNTER_CUTOFF"):
         value = getattr(settings, name)
         try:

@@ -42,12 +42,18 @@ class IdempotencyMiddleware:
 
     def __call__(self, request):
         key = request.META.get("HTTP_IDEMPOTENCY_KEY")
-        if key is None or request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
+        if (
+            key is None
+            or request.method not in WRITE_METHODS
+            or not request.path.startswith("/api/")
+        ):
             return self.get_response(request)
         key = key.strip().strip('"')
         if not key or len(key) > 255 or not key.isprintable():
             return problem_response(
-                request, 400, _("Idempotency-Key phải có từ 1 đến 255 ký tự in được."),
+                request,
+                400,
+                _("Idempotency-Key phải có từ 1 đến 255 ký tự in được."),
                 code="bad-idempotency-key",
             )
         from xaso.core.models import IdempotencyRecord
@@ -56,27 +62,38 @@ class IdempotencyMiddleware:
             request.method.encode() + b" " + request.get_full_path().encode() + b"\n" + request.body
         ).hexdigest()
         scope = _scope(request)
-        IdempotencyRecord.objects.filter(scope=scope, key=key, created_at__lt=timezone.now() - KEEP_FOR).delete()
+        IdempotencyRecord.objects.filter(
+            scope=scope, key=key, created_at__lt=timezone.now() - KEEP_FOR
+        ).delete()
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+                record = IdempotencyRecord.objects.create(
+                    scope=scope, key=key, fingerprint=fingerprint
+                )
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
             if existing is None:  # expired and removed in between: just run it
                 return self.get_response(request)
             if existing.fingerprint != fingerprint:
                 return problem_response(
-                    request, 422,
+                    request,
+                    422,
                     _("Idempotency-Key này đã được dùng cho một yêu cầu khác."),
                     code="idempotency-key-reused",
                 )
             if not existing.completed:
                 return problem_response(
-                    request, 409, _("Yêu cầu với Idempotency-Key này đang được xử lý."),
-                    code="idempotency-in-progress", headers={"Retry-After": "1"},
+                    request,
+                    409,
+                    _("Yêu cầu với Idempotency-Key này đang được xử lý."),
+                    code="idempotency-in-progress",
+                    headers={"Retry-After": "1"},
                 )
-            response = HttpResponse(bytes(existing.body or b""), status=existing.status,
-                                    content_type=existing.content_type)
+            response = HttpResponse(
+                bytes(existing.body or b""),
+                status=existing.status,
+                content_type=existing.content_type,
+            )
             for name, value in existing.headers.items():
                 response[name] = value
             response["Idempotent-Replayed"] = "true"

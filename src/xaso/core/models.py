@@ -19,4 +19,9 @@ class IdempotencyRecord(models.Model):
     headers = models.JSONField(default=dict)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="uniq_idempotency_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="uniq_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -43,11 +43,13 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
         db = "ok"
-    except Exception:  # noqa: BLE001 - any database failure means "down"
+    except Exception:
         db = "error"
     status = 200 if db == "ok" else 503
-    return JsonResponse({"status": "ok" if db == "ok" else "error", "database": db,
-                         "vendor": connection.vendor}, status=status)
+    return JsonResponse(
+        {"status": "ok" if db == "ok" else "error", "database": db, "vendor": connection.vendor},
+        status=status,
+    )
 
 
 def floor(request):
@@ -62,35 +64,74 @@ def _wants_problem(request) -> bool:
 def error_404(request, exception=None):
     if _wants_problem(request):
         return problem_response(request, 404, _("Không tìm thấy."), code="not-found")
-    return render(request, "error.html", {"status": 404, "title": TITLES[404],
-                  "message": _("Trang bạn tìm không có hoặc đã được chuyển đi.")}, status=404)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 404,
+            "title": TITLES[404],
+            "message": _("Trang bạn tìm không có hoặc đã được chuyển đi."),
+        },
+        status=404,
+    )
 
 
 def error_403(request, exception=None):
     if _wants_problem(request):
-        return problem_response(request, 403, _("Bạn không có quyền thực hiện việc này."), code="forbidden")
-    return render(request, "error.html", {"status": 403, "title": TITLES[403],
-                  "message": _("Tài khoản của bạn không có quyền xem trang này.")}, status=403)
+        return problem_response(
+            request, 403, _("Bạn không có quyền thực hiện việc này."), code="forbidden"
+        )
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 403,
+            "title": TITLES[403],
+            "message": _("Tài khoản của bạn không có quyền xem trang này."),
+        },
+        status=403,
+    )
 
 
 def error_400(request, exception=None):
     if _wants_problem(request):
         return problem_response(request, 400, _("Yêu cầu không hợp lệ."), code="bad-request")
-    return render(request, "error.html", {"status": 400, "title": TITLES[400],
-                  "message": _("Yêu cầu không hợp lệ.")}, status=400)
+    return render(
+        request,
+        "error.html",
+        {"status": 400, "title": TITLES[400], "message": _("Yêu cầu không hợp lệ.")},
+        status=400,
+    )
 
 
 def error_500(request):
     if _wants_problem(request):
         return problem_response(request, 500, _("Đã có lỗi ngoài dự kiến."), code="server-error")
-    return render(request, "error.html", {"status": 500, "title": TITLES[500],
-                  "message": _("Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.")}, status=500)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 500,
+            "title": TITLES[500],
+            "message": _("Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau."),
+        },
+        status=500,
+    )
 
 
 def problem_type(request, code: str):
     """Human-readable page for a problem ``type`` URI."""
-    return render(request, "error.html", {"status": "", "title": code, "message": _(
-        "Loại lỗi của API Xã Số. Xem trường detail trong phản hồi để biết nguyên nhân.")})
+    return render(
+        request,
+        "error.html",
+        {
+            "status": "",
+            "title": code,
+            "message": _(
+                "Loại lỗi của API Xã Số. Xem trường detail trong phản hồi để biết nguyên nhân."
+            ),
+        },
+    )
 
 
 __all__ = ["PermissionDenied", "office_view"]

@@ -77,8 +77,12 @@ def list_communes(request, province: str | None = None, q: str = ""):
         number = selectors.parse_province_code(province)
         prov = Province.objects.filter(code=number).first() if number is not None else None
         if prov is None:
-            raise Problem(404, _("Không có tỉnh/thành phố mã %(code)s."), params={"code": province[:10]},
-                          code="unknown-province")
+            raise Problem(
+                404,
+                _("Không có tỉnh/thành phố mã %(code)s."),
+                params={"code": province[:10]},
+                code="unknown-province",
+            )
     return selectors.search_communes(q[:100], prov)
 
 
@@ -88,6 +92,10 @@ def get_commune(request, code: str):
 
     card = commune_card(code)
     if card is None:
-        raise Problem(404, _("Không có xã/phường mã %(code)s."), params={"code": code[:10]},
-                      code="unknown-commune")
+        raise Problem(
+            404,
+            _("Không có xã/phường mã %(code)s."),
+            params={"code": code[:10]},
+            code="unknown-commune",
+        )
     return card

@@ -52,7 +52,10 @@ class Commune(models.Model):
     name = models.CharField(_("Tên"), max_length=100)
     division_type = models.CharField(_("Loại"), max_length=30, choices=DivisionType.choices)
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("Tỉnh/thành phố")
+        Province,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("Tỉnh/thành phố"),
     )
     name_folded = models.CharField(max_length=100, editable=False, db_index=True)
 

@@ -11,7 +11,7 @@ _CODE = re.compile(r"^\d{1,5}$")
 
 
 def parse_commune_code(raw) -> int | None:
-    """"00070" or "70" → 70; anything else → None."""
+    """ "00070" or "70" → 70; anything else → None."""
     text = str(raw).strip()
     if not _CODE.match(text):
         return None
@@ -91,8 +91,9 @@ def commune_card(code) -> dict | None:
         "province_code": commune.province.code_str,
         "province_name": commune.province.name,
         "url": commune.get_absolute_url(),
-        "legacy_names": [f"{n.name} ({n.context})" if n.context else n.name
-                         for n in commune.legacy_names.all()],
+        "legacy_names": [
+            f"{n.name} ({n.context})" if n.context else n.name for n in commune.legacy_names.all()
+        ],
         "leaders": public_leaders(commune),
     }
     for field in ("address", "phone", "email", "website", "working_hours", "agency_code"):

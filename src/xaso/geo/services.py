@@ -72,14 +72,28 @@ def load_legacy_names() -> int:
     for code, name in legacy["provinces"].items():
         prov = provinces.get(int(code))
         if prov and fold(prov.short_name) not in fold(name):
-            rows.append(LegacyName(name=name, name_folded=fold(name), old_code=int(code),
-                                   province=prov, source=LEGACY_SOURCE))
+            rows.append(
+                LegacyName(
+                    name=name,
+                    name_folded=fold(name),
+                    old_code=int(code),
+                    province=prov,
+                    source=LEGACY_SOURCE,
+                )
+            )
     for code, (name, district, province_name) in legacy["communes"].items():
         com = communes.get(int(code))
         if com and fold(name) != com.name_folded:
-            rows.append(LegacyName(name=name, name_folded=fold(name), old_code=int(code),
-                                   context=f"{district}, {province_name}", commune=com,
-                                   source=LEGACY_SOURCE))
+            rows.append(
+                LegacyName(
+                    name=name,
+                    name_folded=fold(name),
+                    old_code=int(code),
+                    context=f"{district}, {province_name}",
+                    commune=com,
+                    source=LEGACY_SOURCE,
+                )
+            )
     LegacyName.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -90,7 +104,15 @@ def old_province_codes() -> dict[int, str]:
     return {int(code): name for code, name in legacy["provinces"].items()}
 
 
-PROFILE_FIELDS = ("address", "phone", "email", "website", "working_hours", "agency_code", "introduction")
+PROFILE_FIELDS = (
+    "address",
+    "phone",
+    "email",
+    "website",
+    "working_hours",
+    "agency_code",
+    "introduction",
+)
 
 
 @transaction.atomic
@@ -104,8 +126,14 @@ def update_profile(actor, commune: Commune, *, ip: str | None = None, **changes)
         setattr(profile, field, value)
     profile.full_clean()
     profile.save()
-    diff = {f: [before[f], getattr(profile, f)] for f in PROFILE_FIELDS if before[f] != getattr(profile, f)}
-    audit.record(actor, "geo.profile.update", profile, commune=commune, ip=ip, detail={"changes": diff})
+    diff = {
+        f: [before[f], getattr(profile, f)]
+        for f in PROFILE_FIELDS
+        if before[f] != getattr(profile, f)
+    }
+    audit.record(
+        actor, "geo.profile.update", profile, commune=commune, ip=ip, detail={"changes": diff}
+    )
     from xaso.geo.selectors import forget_commune_card
 
     transaction.on_commit(lambda: forget_commune_card(commune))

@@ -17,10 +17,22 @@ class PortalConfig(AppConfig):
             Section("leaders", _("Lãnh đạo UBND"), "portal/sections/leaders.html", order=20)
         )
         registry.register_menu(
-            MenuItem("office", _("Tổng quan"), "portal:office", area="office",
-                     action="office.enter", order=0)
+            MenuItem(
+                "office",
+                _("Tổng quan"),
+                "portal:office",
+                area="office",
+                action="office.enter",
+                order=0,
+            )
         )
         registry.register_menu(
-            MenuItem("citizens", _("Công dân"), "portal:citizens", area="office",
-                     action="accounts.view_citizens", order=50)
+            MenuItem(
+                "citizens",
+                _("Công dân"),
+                "portal:citizens",
+                area="office",
+                action="accounts.view_citizens",
+                order=50,
+            )
         )

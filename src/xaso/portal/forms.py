@@ -6,5 +6,13 @@ from xaso.geo.models import CommuneProfile
 class CommuneProfileForm(forms.ModelForm):
     class Meta:
         model = CommuneProfile
-        fields = ["address", "phone", "email", "website", "working_hours", "agency_code", "introduction"]
+        fields = [
+            "address",
+            "phone",
+            "email",
+            "website",
+            "working_hours",
+            "agency_code",
+            "introduction",
+        ]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}

@@ -34,7 +34,11 @@ def commune_search(request):
         number = selectors.parse_province_code(request.GET["province"])
         province = Province.objects.filter(code=number).first() if number is not None else None
     results = selectors.search_communes(q, province)[:30] if fold(q) else []
-    template = "portal/_commune_results.html" if request.headers.get("HX-Request") else "portal/search.html"
+    template = (
+        "portal/_commune_results.html"
+        if request.headers.get("HX-Request")
+        else "portal/search.html"
+    )
     return render(request, template, {"results": results, "q": q, "province": province})
 
 
@@ -62,7 +66,8 @@ def commune(request, code):
 
 def _office_menu(request, commune):
     return [
-        m for m in registry.menu_for("office")
+        m
+        for m in registry.menu_for("office")
         if m.action is None or permissions.has_perm(request.user, m.action, commune)
     ]
 
@@ -87,10 +92,18 @@ def office(request, commune):
     indicators = [
         {"label": i.label, "value": i.compute(commune)} for i in registry.ordered("indicators")
     ]
-    return render(request, "portal/office.html", {
-        "commune": commune, "menu": _office_menu(request, commune), "form": form,
-        "can_edit": can_edit, "officials": officials_of(commune), "indicators": indicators,
-    })
+    return render(
+        request,
+        "portal/office.html",
+        {
+            "commune": commune,
+            "menu": _office_menu(request, commune),
+            "form": form,
+            "can_edit": can_edit,
+            "officials": officials_of(commune),
+            "indicators": indicators,
+        },
+    )
 
 
 @office_view("accounts.view_citizens")
@@ -100,21 +113,46 @@ def citizens(request, commune):
     if fold(q):
         qs = qs.filter(full_name_folded__contains=fold(q))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    audit.record(request.user, "accounts.citizens.list", None, commune=commune, ip=client_ip(request),
-                 personal_data=True, detail={"q": q, "page": page.number})
-    return render(request, "portal/citizens.html", {
-        "commune": commune, "menu": _office_menu(request, commune), "page": page, "q": q,
-    })
+    audit.record(
+        request.user,
+        "accounts.citizens.list",
+        None,
+        commune=commune,
+        ip=client_ip(request),
+        personal_data=True,
+        detail={"q": q, "page": page.number},
+    )
+    return render(
+        request,
+        "portal/citizens.html",
+        {
+            "commune": commune,
+            "menu": _office_menu(request, commune),
+            "page": page,
+            "q": q,
+        },
+    )
 
 
 @office_view("accounts.view_citizens")
 def citizen(request, commune, profile_id):
     profile = get_owned_or_404(
         CitizenProfile.objects.filter(commune=commune).select_related("user"),
-        request.user, "accounts.view_citizens", pk=profile_id,
+        request.user,
+        "accounts.view_citizens",
+        pk=profile_id,
     )
     full = permissions.has_perm(request.user, "accounts.view_identity_number", commune)
-    audit.record_read(request.user, profile, ip=client_ip(request), detail={"full_identity_number": full})
-    return render(request, "portal/citizen.html", {
-        "commune": commune, "menu": _office_menu(request, commune), "profile": profile, "full": full,
-    })
+    audit.record_read(
+        request.user, profile, ip=client_ip(request), detail={"full_identity_number": full}
+    )
+    return render(
+        request,
+        "portal/citizen.html",
+        {
+            "commune": commune,
+            "menu": _office_menu(request, commune),
+            "profile": profile,
+            "full": full,
+        },
+    )

@@ -26,7 +26,9 @@ def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=VN)
     if not (2000 <= value.year <= 2100):
-        raise Problem(422, _("%(name)s phải nằm trong khoảng năm 2000–2100."), params={"name": name})
+        raise Problem(
+            422, _("%(name)s phải nằm trong khoảng năm 2000–2100."), params={"name": name}
+        )
     return value
 
 
@@ -42,8 +44,12 @@ def due_date(
     của ngày làm việc thứ N. Múi giờ Asia/Ho_Chi_Minh; thời điểm không có múi giờ
     được hiểu theo giờ Việt Nam."""
     if not 0 <= working_days <= MAX_WORKING_DAYS:
-        raise Problem(422, _("Số ngày làm việc phải từ 0 đến %(max)s."), params={"max": MAX_WORKING_DAYS},
-                      code="validation-error")
+        raise Problem(
+            422,
+            _("Số ngày làm việc phải từ 0 đến %(max)s."),
+            params={"max": MAX_WORKING_DAYS},
+            code="validation-error",
+        )
     received = _aware(received_at, "received_at")
     effective, due = Calendar.current().due_at(received, working_days, channel)
     return {
@@ -64,9 +70,15 @@ class WorkingDaysOut(Schema):
 @router.get("/working-days", response=WorkingDaysOut, summary="Đếm ngày làm việc giữa hai ngày")
 def working_days(request, start: dt.date, end: dt.date):
     """Số ngày làm việc d với start < d ≤ end (âm nếu end trước start)."""
-    if abs((end - start).days) > 3660 or not (2000 <= start.year <= 2100 and 2000 <= end.year <= 2100):
+    if abs((end - start).days) > 3660 or not (
+        2000 <= start.year <= 2100 and 2000 <= end.year <= 2100
+    ):
         raise Problem(422, _("Khoảng thời gian không được quá 10 năm, trong các năm 2000–2100."))
-    return {"start": start, "end": end, "working_days": Calendar.current().working_days_between(start, end)}
+    return {
+        "start": start,
+        "end": end,
+        "working_days": Calendar.current().working_days_between(start, end),
+    }
 
 
 class DayOffOut(Schema):
@@ -103,7 +115,9 @@ class OverrideOut(Schema):
     name: str
 
 
-@router.put("/overrides/{day}", response=OverrideOut, auth=AUTH, summary="Khai báo ngày nghỉ/làm bù")
+@router.put(
+    "/overrides/{day}", response=OverrideOut, auth=AUTH, summary="Khai báo ngày nghỉ/làm bù"
+)
 def put_override(request, day: dt.date, payload: OverrideIn):
     if payload.date != day:
         raise NinjaValidationError([{"loc": ["body", "date"], "msg": "date must equal the path"}])

@@ -17,10 +17,19 @@ class WorkdaysConfig(AppConfig):
         # The cached override table is derived data: drop it on any change,
         # including edits made in the Django admin.
         for signal in (post_save, post_delete):
-            signal.connect(lambda **kw: forget_overrides(), sender=CalendarOverride,
-                           weak=False, dispatch_uid=f"workdays-forget-{signal}")
+            signal.connect(
+                lambda **kw: forget_overrides(),
+                sender=CalendarOverride,
+                weak=False,
+                dispatch_uid=f"workdays-forget-{signal}",
+            )
 
         registry.register_menu(
-            MenuItem("workdays", _("Lịch làm việc, tính hạn"), "workdays:calendar", order=800,
-                     takes_commune=False)
+            MenuItem(
+                "workdays",
+                _("Lịch làm việc, tính hạn"),
+                "workdays:calendar",
+                order=800,
+                takes_commune=False,
+            )
         )

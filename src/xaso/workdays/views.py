@@ -28,11 +28,19 @@ def calendar_page(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), 2100)
-    working = [d for d, (kind, _n) in cal.overrides.items() if kind == "working_day" and d.year == year]
-    return render(request, "workdays/calendar.html", {
-        "year": year, "days_off": _year_days_off(cal, year), "working_days": sorted(working),
-        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-    })
+    working = [
+        d for d, (kind, _n) in cal.overrides.items() if kind == "working_day" and d.year == year
+    ]
+    return render(
+        request,
+        "workdays/calendar.html",
+        {
+            "year": year,
+            "days_off": _year_days_off(cal, year),
+            "working_days": sorted(working),
+            "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
 
 
 def due_date_fragment(request):
@@ -54,5 +62,9 @@ def due_date_fragment(request):
             received = received.replace(tzinfo=VN)
         effective, due = Calendar.current().due_at(received, n, channel)
         result = {"effective": effective, "due": due, "n": n, "channel": channel}
-    return render(request, "workdays/_due_date.html", {"result": result, "error": error},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "workdays/_due_date.html",
+        {"result": result, "error": error},
+        status=400 if error else 200,
+    )

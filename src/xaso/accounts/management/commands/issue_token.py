@@ -13,14 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="Liệt kê mã của tài khoản.")
         parser.add_argument("--revoke", type=int, metavar="ID", help="Thu hồi mã có ID này.")
 
-    def handle(self, username, name="cli", list=False, revoke=None, **options):  # noqa: A002
+    def handle(self, username, name="cli", list=False, revoke=None, **options):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Không có tài khoản {username!r}.")
         if list:
             for t in ApiToken.objects.filter(user=user):
                 state = "đã thu hồi" if t.revoked_at else "đang dùng"
-                self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{t.created_at:%Y-%m-%d %H:%M}\t{state}")
+                self.stdout.write(
+                    f"{t.pk}\t{t.prefix}…\t{t.name}\t{t.created_at:%Y-%m-%d %H:%M}\t{state}"
+                )
             return
         if revoke is not None:
             token = ApiToken.objects.filter(user=user, pk=revoke).first()

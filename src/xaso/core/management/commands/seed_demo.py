@@ -21,9 +21,13 @@ class Command(BaseCommand):
         from xaso.accounts.demo import DEMO_PASSWORD
 
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Xã minh họa: {commune.name}, {commune.province.name}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Xã minh họa: {commune.name}, {commune.province.name}")
+        )
         self.stdout.write(f"  {settings.SITE_URL}{commune.get_absolute_url()}")
-        self.stdout.write(f"Cán bộ (mật khẩu chung: {DEMO_PASSWORD}) — {settings.SITE_URL}/dang-nhap/")
+        self.stdout.write(
+            f"Cán bộ (mật khẩu chung: {DEMO_PASSWORD}) — {settings.SITE_URL}/dang-nhap/"
+        )
         for username, role, where in foundation["logins"]:
             self.stdout.write(f"  {username:<22} {role}{' — ' + where if where else ''}")
         self.stdout.write(

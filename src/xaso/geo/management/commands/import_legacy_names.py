@@ -30,8 +30,14 @@ class Command(BaseCommand):
                 except (KeyError, ValueError) as exc:
                     errors.append(f"dòng {line_no}: {exc}")
                     continue
-                rows.append(LegacyName(name=name, context=row.get("old_context", "").strip(),
-                                       commune=commune, source=source or csv_path))
+                rows.append(
+                    LegacyName(
+                        name=name,
+                        context=row.get("old_context", "").strip(),
+                        commune=commune,
+                        source=source or csv_path,
+                    )
+                )
         if errors:
             raise CommandError("Không nạp gì cả. Lỗi:\n" + "\n".join(errors[:50]))
         with transaction.atomic():

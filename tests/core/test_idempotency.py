@@ -1,0 +1,63 @@
+import pytest
+
+from xaso.accounts.sms import MemoryTransport
+from xaso.workdays.models import CalendarOverride
+
+URL = "/api/v1/auth/phone-code"
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    def _post(body, key=None, **extra):
+        if key is not None:
+            extra["HTTP_IDEMPOTENCY_KEY"] = key
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(URL, body, content_type="application/json", **extra)
+
+    return _post
+
+
+@pytest.mark.django_db
+def test_a_retried_request_is_answered_again_without_running_twice(post):
+    first = post({"phone": "0987654321"}, key="k-1")
+    again = post({"phone": "0987654321"}, key="k-1")
+    assert first.status_code == again.status_code == 202
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert len(MemoryTransport.outbox) == 1  # one SMS, not two
+
+
+@pytest.mark.django_db
+def test_same_key_with_another_body_is_refused(post):
+    post({"phone": "0987654321"}, key="k-2")
+    r = post({"phone": "0987654322"}, key="k-2")
+    assert r.status_code == 422
+    assert r.json()["type"] == "/problems/idempotency-key-reused"
+
+
+@pytest.mark.django_db
+def test_without_a_key_the_request_runs_normally(post):
+    assert post({"phone": "0987654321"}).status_code == 202
+    assert post({"phone": "0987654321"}).status_code == 429  # the one-a-minute rule, not a replay
+
+
+@pytest.mark.django_db
+def test_keys_are_scoped_to_the_caller(post):
+    post({"phone": "0987654321"}, key="shared", REMOTE_ADDR="10.0.0.1")
+    r = post({"phone": "0987654322"}, key="shared", REMOTE_ADDR="10.0.0.2")
+    assert r.status_code == 202 and "Idempotent-Replayed" not in r
+
+
+@pytest.mark.django_db
+def test_an_unusable_key_is_a_400(post):
+    assert post({"phone": "0987654321"}, key="x" * 300).status_code == 400
+
+
+def test_idempotent_put(client, demo, bearer):
+    headers = {**bearer("admin"), "HTTP_IDEMPOTENCY_KEY": "put-1"}
+    body = {"date": "2026-12-01", "kind": "day_off", "name": "Nghỉ bù"}
+    url = "/api/v1/calendar/overrides/2026-12-01"
+    for _ in range(3):
+        r = client.put(url, body, content_type="application/json", **headers)
+        assert r.status_code == 200
+    assert CalendarOverride.objects.count() == 1
