@@ -134,7 +134,7 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured("XASO_TASKS_BACKEND must be immediate, database or rq")
 TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND]}
 if TASKS_BACKEND == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 
 # --- Accounts ----------------------------------------------------------------
