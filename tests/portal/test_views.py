@@ -105,3 +105,9 @@ def test_calendar_page_and_due_date_fragment(client):
     assert "25/11/2026" in r.content.decode()
     r = client.get("/lich-lam-viec/tinh-han/", {"received_at": "x", "working_days": "1"})
     assert r.status_code == 400
+
+
+@pytest.mark.django_db
+def test_vietnamese_even_when_the_browser_asks_for_english(client, units):
+    html = client.get("/x/15271/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Liên hệ" in html and 'lang="vi"' in html

@@ -38,6 +38,15 @@ class CitizenProfileAdmin(admin.ModelAdmin):
     readonly_fields = ["masked_identity_number", "user"]
     autocomplete_fields = ["commune"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from xaso.audit import services as audit
+        from xaso.core.http import client_ip
+
+        profile = CitizenProfile.objects.filter(pk=object_id).first()
+        if profile is not None and request.method == "GET":
+            audit.record_read(request.user, profile, ip=client_ip(request), detail={"via": "admin"})
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description=_("Số định danh cá nhân"))
     def masked_identity_number(self, obj):
         return obj.masked_identity_number

@@ -3,7 +3,7 @@ import datetime as dt
 from django.contrib.auth import login
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from xaso.accounts import services
@@ -34,7 +34,7 @@ def request_phone_code(request, payload: PhoneIn):
     from django.conf import settings
 
     phone = services.request_phone_code(payload.phone, ip=client_ip(request))
-    return 202, {"phone": mask_phone(phone), "expires_in": settings.OTP_TTL_SECONDS}
+    return Status(202, {"phone": mask_phone(phone), "expires_in": settings.OTP_TTL_SECONDS})
 
 
 class VerifyIn(Schema):
@@ -141,7 +141,7 @@ def list_tokens(request):
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     services.revoke_token(request.user, token)
-    return 204, None
+    return Status(204, None)
 
 
 class OfficialOut(Schema):

@@ -42,6 +42,17 @@ CITIZENS = [
 ]
 
 
+DEMO_PROFILE = {
+    "address": "Trụ sở UBND xã Hà Trung, tỉnh Thanh Hóa",
+    "phone": "0237 3836 xxx",
+    "email": "ubnd.hatrung@thanhhoa.gov.vn",
+    "working_hours": "Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu",
+    "agency_code": "000.00.38.H56",
+    "introduction": "Xã Hà Trung được thành lập từ 1/7/2025 trên cơ sở sắp xếp "
+    "thị trấn Hà Trung và các xã lân cận. Đây là xã mẫu (dữ liệu minh họa) của Xã Số.",
+}
+
+
 def _user(username: str, full_name: str, *, staff: bool = False) -> User:
     user, _ = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
     user.full_name = full_name
@@ -55,23 +66,14 @@ def _user(username: str, full_name: str, *, staff: bool = False) -> User:
 def seed(stdout=None) -> dict:
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     other = Commune.objects.get(code=OTHER_COMMUNE_CODE)
-    CommuneProfile.objects.update_or_create(
-        commune=commune,
-        defaults={
-            "address": "Trụ sở UBND xã Hà Trung, tỉnh Thanh Hóa",
-            "phone": "0237 3836 xxx",
-            "email": "ubnd.hatrung@thanhhoa.gov.vn",
-            "working_hours": "Sáng 7:30–11:30, chiều 13:00–17:00, thứ Hai đến thứ Sáu",
-            "agency_code": "000.00.38.H56",
-            "introduction": "Xã Hà Trung được thành lập từ 1/7/2025 trên cơ sở sắp xếp "
-            "thị trấn Hà Trung "
-            "và các xã lân cận. Đây là xã mẫu (dữ liệu minh họa) của Xã Số.",
-        },
-    )
     CommuneProfile.objects.get_or_create(commune=other)
     admin = _user("admin", "Quản trị nền tảng", staff=True)
     admin.is_superuser = True
     admin.save(update_fields=["is_superuser"])
+    from xaso.geo.services import update_profile
+
+    # Through the service, as an administrator would: validated and audited.
+    update_profile(admin, commune, **DEMO_PROFILE)
     logins = [("admin", "Quản trị nền tảng (superuser)", "")]
     for group, target in ((OFFICIALS, commune), (OTHER_OFFICIALS, other)):
         for username, name, role, title in group:

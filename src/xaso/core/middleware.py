@@ -110,3 +110,30 @@ class IdempotencyMiddleware:
         record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
         record.save()
         return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the person chose another language.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which on most
+    phones sold in Vietnam still says English; here only the explicit choice (the
+    language cookie set by the switcher) changes the language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,9 +1,14 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from xaso.geo.models import CommuneProfile
 
 
 class CommuneProfileForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Trang thông tin điện tử"), required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = CommuneProfile
         fields = [

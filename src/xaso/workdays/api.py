@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
 from xaso.core.api import AUTH
@@ -131,4 +131,4 @@ def put_override(request, day: dt.date, payload: OverrideIn):
 def delete_override(request, day: dt.date):
     if not services.remove_override(request.user, day, ip=client_ip(request)):
         raise Problem(404, _("Không có khai báo cho ngày này."))
-    return 204, None
+    return Status(204, None)
