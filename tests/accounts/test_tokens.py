@@ -21,7 +21,7 @@ def test_tokens_are_listed_and_revoked(client, demo):
     call_command("issue_token", "quantri.hatrung", "--name", "ioc", stdout=out)
     raw = out.getvalue().strip()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    listed = client.get("/api/v1/tokens", **headers).json()
+    listed = client.get("/api/v1/tokens", **headers).json()["items"]
     assert [t["name"] for t in listed] == ["ioc"]
     assert client.delete(f"/api/v1/tokens/{listed[0]['id']}", **headers).status_code == 204
     assert client.get("/api/v1/me", **headers).status_code == 401

@@ -133,6 +133,7 @@ class TokenOut(Schema):
 
 
 @router.get("/tokens", response=list[TokenOut], auth=AUTH, summary="Mã truy cập API của tôi")
+@paginate(Page)
 def list_tokens(request):
     return list(ApiToken.objects.filter(user=request.user))
 
@@ -157,6 +158,7 @@ class OfficialOut(Schema):
     auth=AUTH,
     summary="Cán bộ của xã (chỉ cán bộ xem)",
 )
+@paginate(Page)
 def officials(request, code: str):
     commune = commune_for(request.user, code, "office.enter")
     return [

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
@@ -54,11 +55,7 @@ class Page(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, **params):
         size = pagination.page_size
         offset = (pagination.page - 1) * size
-        count = (
-            queryset.count()
-            if hasattr(queryset, "count") and callable(queryset.count)
-            else len(queryset)
-        )
+        count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
         return {
             "items": list(queryset[offset : offset + size]),
             "count": count,

@@ -59,6 +59,7 @@ class CommuneOut(CommuneBrief):
 
 
 @router.get("/provinces", response=list[ProvinceOut], summary="Danh sách 34 tỉnh/thành phố")
+@paginate(Page)
 def list_provinces(request, q: str = ""):
     from django.db.models import Count
 
