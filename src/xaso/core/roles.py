@@ -1,9 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    CITIZEN = "citizen", _("Công dân")
+    CITIZEN = "citizen", pgettext_lazy("role", "Công dân")
     ONE_STOP_OFFICER = "one_stop_officer", _("Cán bộ một cửa")
     SPECIALIST = "specialist", _("Chuyên viên")
     CLERK = "clerk", _("Văn thư")
