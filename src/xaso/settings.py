@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xaso.core.middleware.RejectUnstorableInputMiddleware",
     "xaso.core.middleware.IdempotencyMiddleware",
 ]
 
@@ -111,7 +112,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis cache, reusing its client object (see xaso/core/cache.py).
+        "default": {"BACKEND": "xaso.core.cache.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {

@@ -35,3 +35,15 @@ def test_openapi_and_docs_are_served(client):
     paths = r.json()["paths"]
     assert "/api/v1/calendar/due-date" in paths and "/api/v1/communes/{code}" in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/tim-xa/?q=a%00b", "/x/15271/van-phong/cong-dan/?q=a%00b"])
+def test_unstorable_text_in_a_page_query_is_a_400(client, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.django_db
+def test_unstorable_text_in_an_api_query_is_a_problem(client):
+    r = client.get("/api/v1/communes", {"q": "a\x00b"})
+    assert r.status_code in (400, 422) and r["Content-Type"] == "application/problem+json"

@@ -12,7 +12,7 @@ from xaso.accounts.selectors import officials_of
 from xaso.accounts.validators import mask_phone
 from xaso.audit import services as audit
 from xaso.core import permissions
-from xaso.core.api import AUTH, Page
+from xaso.core.api import AUTH, Page, Text
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem
 from xaso.core.tenancy import commune_for, get_owned_or_404
@@ -191,7 +191,7 @@ class CitizenBrief(Schema):
     summary="Công dân có tài khoản (số định danh che một phần)",
 )
 @paginate(Page)
-def citizens(request, code: str, q: str = ""):
+def citizens(request, code: str, q: Text = ""):
     from xaso.core.text import fold
 
     commune = commune_for(request.user, code, "accounts.view_citizens")

@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 
 from xaso.audit.models import AuditEvent
 from xaso.audit.selectors import filter_events
-from xaso.core.api import AUTH, Page
+from xaso.core.api import AUTH, Page, Text
 from xaso.core.tenancy import commune_for
 
 router = Router(tags=["Nhật ký"])
@@ -34,10 +34,10 @@ class EventOut(Schema):
 def audit_events(
     request,
     code: str,
-    action: str = "",
-    actor: str = "",
-    object_type: str = "",
-    object_id: str = "",
+    action: Text = "",
+    actor: Text = "",
+    object_type: Text = "",
+    object_id: Text = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     personal_data: bool | None = None,

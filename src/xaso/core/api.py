@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer, django_auth
+from pydantic import AfterValidator
 
 from xaso.core.problems import Problem, from_problem, problem_response
 
@@ -32,6 +33,17 @@ class BearerToken(HttpBearer):
             request.user = user
         return user
 
+
+def _storable(value: str) -> str:
+    # PostgreSQL cannot store NUL in text, and no database encodes an unpaired
+    # surrogate (possible through a JSON "\ud800" escape): refuse them with a 422.
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("must not contain NUL characters or unpaired surrogates")
+    return value
+
+
+#: Free text from a client (search words, filters, names): any string a database can store.
+Text = Annotated[str, AfterValidator(_storable)]
 
 #: Officials and citizens: a browser session or a bearer token.
 AUTH = [BearerToken(), django_auth]

@@ -137,3 +137,31 @@ class VietnameseFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def _unstorable(value: str) -> bool:
+    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+class RejectUnstorableInputMiddleware:
+    """Refuse query strings and form fields no database can store (NUL, lone surrogates).
+
+    PostgreSQL rejects NUL in text; checking once at the edge spares every view,
+    form and future domain from a 500. The API also validates its own text fields.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = [v for _key, vs in request.GET.lists() for v in [_key, *vs]]
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            values += [v for _key, vs in request.POST.lists() for v in [_key, *vs]]
+        if any(_unstorable(v) for v in values if isinstance(v, str)):
+            from xaso.core.views import error_400
+
+            return error_400(request)
+        return self.get_response(request)

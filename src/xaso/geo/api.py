@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from xaso.core.api import Page
+from xaso.core.api import Page, Text
 from xaso.core.problems import Problem
 from xaso.geo import selectors
 from xaso.geo.models import Province
@@ -60,7 +60,7 @@ class CommuneOut(CommuneBrief):
 
 @router.get("/provinces", response=list[ProvinceOut], summary="Danh sách 34 tỉnh/thành phố")
 @paginate(Page)
-def list_provinces(request, q: str = ""):
+def list_provinces(request, q: Text = ""):
     from django.db.models import Count
 
     qs = selectors.search_provinces(q[:100]).annotate(n=Count("communes"))
@@ -72,7 +72,7 @@ def list_provinces(request, q: str = ""):
 
 @router.get("/communes", response=list[CommuneBrief], summary="Tìm xã/phường (không dấu được)")
 @paginate(Page)
-def list_communes(request, province: str | None = None, q: str = ""):
+def list_communes(request, province: str | None = None, q: Text = ""):
     prov = None
     if province is not None:
         number = selectors.parse_province_code(province)

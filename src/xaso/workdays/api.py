@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
-from xaso.core.api import AUTH
+from xaso.core.api import AUTH, Text
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem
 from xaso.workdays import services
@@ -106,7 +106,7 @@ def holidays(request, year: int):
 class OverrideIn(Schema):
     date: dt.date
     kind: Literal["day_off", "working_day"]
-    name: str
+    name: Text
 
 
 class OverrideOut(Schema):
