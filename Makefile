@@ -46,8 +46,8 @@ run: demo
 	$(BIN)/xaso runserver $(HOST):$(PORT)
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 check: install-test
 	XASO_ALLOW_INSECURE_KEY=1 $(BIN)/xaso check --fail-level WARNING
