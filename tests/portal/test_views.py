@@ -111,3 +111,11 @@ def test_calendar_page_and_due_date_fragment(client):
 def test_vietnamese_even_when_the_browser_asks_for_english(client, units):
     html = client.get("/x/15271/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Liên hệ" in html and 'lang="vi"' in html
+
+
+def test_office_menu_shows_only_what_the_role_may_use(login_as, demo):
+    admin_html = login_as("quantri.hatrung").get("/x/15271/van-phong/").content.decode()
+    clerk_html = login_as("vanthu.hatrung").get("/x/15271/van-phong/").content.decode()
+    assert "/x/15271/van-phong/nhat-ky/" in admin_html
+    assert "/x/15271/van-phong/nhat-ky/" not in clerk_html
+    assert "/x/15271/van-phong/cong-dan/" not in clerk_html

@@ -11,9 +11,7 @@ from django.utils import timezone
 from xaso.audit import services as audit
 from xaso.audit.models import AuditEvent
 from xaso.audit.selectors import filter_events
-from xaso.core import permissions
 from xaso.core.http import client_ip
-from xaso.core.registry import registry
 from xaso.core.views import office_view
 
 
@@ -84,11 +82,6 @@ def event_list(request, commune):
         response["Content-Disposition"] = f'attachment; filename="nhat-ky-{commune.code_str}.csv"'
         return response
     page = Paginator(qs.select_related(None), 50).get_page(request.GET.get("page"))
-    menu = [
-        m
-        for m in registry.menu_for("office")
-        if m.action is None or permissions.has_perm(request.user, m.action, commune)
-    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -96,7 +89,6 @@ def event_list(request, commune):
         "audit/list.html",
         {
             "commune": commune,
-            "menu": menu,
             "page": page,
             "params": params,
             "personal_data": pd == "1",

@@ -37,6 +37,17 @@ def office_view(action: str):
     return decorator
 
 
+def office_menu(user, commune) -> list:
+    """The office menu entries registered by the domains that ``user`` may use here."""
+    from xaso.core.registry import registry
+
+    return [
+        m
+        for m in registry.menu_for("office")
+        if m.action is None or permissions.has_perm(user, m.action, commune)
+    ]
+
+
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -64,14 +64,6 @@ def commune(request, code):
     return render(request, "portal/commune.html", {"card": card, "sections": sections})
 
 
-def _office_menu(request, commune):
-    return [
-        m
-        for m in registry.menu_for("office")
-        if m.action is None or permissions.has_perm(request.user, m.action, commune)
-    ]
-
-
 @office_view("office.enter")
 def office(request, commune):
     profile = getattr(commune, "profile", None)
@@ -97,7 +89,6 @@ def office(request, commune):
         "portal/office.html",
         {
             "commune": commune,
-            "menu": _office_menu(request, commune),
             "form": form,
             "can_edit": can_edit,
             "officials": officials_of(commune),
@@ -127,7 +118,6 @@ def citizens(request, commune):
         "portal/citizens.html",
         {
             "commune": commune,
-            "menu": _office_menu(request, commune),
             "page": page,
             "q": q,
         },
@@ -151,7 +141,6 @@ def citizen(request, commune, profile_id):
         "portal/citizen.html",
         {
             "commune": commune,
-            "menu": _office_menu(request, commune),
             "profile": profile,
             "full": full,
         },

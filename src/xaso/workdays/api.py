@@ -9,7 +9,7 @@ from xaso.core.api import AUTH, Text
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem
 from xaso.workdays import services
-from xaso.workdays.calendar import MAX_WORKING_DAYS, VN, Calendar, legal_holidays
+from xaso.workdays.calendar import MAX_WORKING_DAYS, VN, Calendar
 
 router = Router(tags=["Lịch ngày làm việc"])
 
@@ -91,16 +91,7 @@ class DayOffOut(Schema):
 def holidays(request, year: int):
     if not 2000 <= year <= 2100:
         raise Problem(422, _("Năm phải trong khoảng 2000–2100."))
-    cal = Calendar.current()
-    out = {d: {"date": d, "name": n, "source": "law"} for d, n in legal_holidays(year).items()}
-    for day, (kind, name) in cal.overrides.items():
-        if day.year != year:
-            continue
-        if kind == "day_off":
-            out[day] = {"date": day, "name": name, "source": "override"}
-        else:
-            out.pop(day, None)
-    return sorted(out.values(), key=lambda row: row["date"])
+    return Calendar.current().days_off(year)
 
 
 class OverrideIn(Schema):

@@ -77,6 +77,18 @@ class Calendar:
     def is_working_day(self, day: dt.date) -> bool:
         return self.day_off_reason(day) is None
 
+    def days_off(self, year: int) -> list[dict]:
+        """Public holidays and declared days off of ``year`` (weekends aside), by date."""
+        out = {d: {"date": d, "name": n, "source": "law"} for d, n in _legal_holidays(year).items()}
+        for day, (kind, name) in self.overrides.items():
+            if day.year != year:
+                continue
+            if kind == "day_off":
+                out[day] = {"date": day, "name": name, "source": "override"}
+            else:
+                out.pop(day, None)
+        return sorted(out.values(), key=lambda row: row["date"])
+
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day strictly after ``day``."""
         day += dt.timedelta(days=1)

@@ -6,18 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xaso.workdays.calendar import VN, Calendar, legal_holidays
-
-
-def _year_days_off(cal: Calendar, year: int) -> list[dict]:
-    out = {d: {"date": d, "name": n, "source": "law"} for d, n in legal_holidays(year).items()}
-    for day, (kind, name) in cal.overrides.items():
-        if day.year == year:
-            if kind == "day_off":
-                out[day] = {"date": day, "name": name, "source": "override"}
-            else:
-                out.pop(day, None)
-    return sorted(out.values(), key=lambda r: r["date"])
+from xaso.workdays.calendar import VN, Calendar
 
 
 def calendar_page(request):
@@ -36,7 +25,7 @@ def calendar_page(request):
         "workdays/calendar.html",
         {
             "year": year,
-            "days_off": _year_days_off(cal, year),
+            "days_off": cal.days_off(year),
             "working_days": sorted(working),
             "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         },
