@@ -23,13 +23,17 @@ install_problem_handlers(api)
 def _mount() -> None:
     from xaso.accounts.api import router as accounts_router
     from xaso.audit.api import router as audit_router
+    from xaso.feedback.api import router as feedback_router
     from xaso.geo.api import router as geo_router
+    from xaso.population.api import router as population_router
     from xaso.workdays.api import router as workdays_router
 
     api.add_router("/", geo_router)
     api.add_router("/calendar", workdays_router)
     api.add_router("/", accounts_router)
     api.add_router("/", audit_router)
+    api.add_router("/", population_router)
+    api.add_router("/", feedback_router)
 
 
 _mount()

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "xaso.audit",
     "xaso.workdays",
     "xaso.portal",
+    "xaso.feedback",
+    "xaso.population",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 API_PAGE_SIZE = env_int("XASO_API_PAGE_SIZE", 50)
+# Seconds a rendered Open311 request list is reused (any change to the commune's
+# reports retires it at once); 0 switches the cache off.
+OPEN311_CACHE_SECONDS = env_int("XASO_OPEN311_CACHE_SECONDS", 60)
 NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 

@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("xaso.accounts.urls")),
     path("", include("xaso.workdays.urls")),
     path("", include("xaso.audit.urls")),
+    path("", include("xaso.population.urls")),
+    path("", include("xaso.feedback.urls")),
+    path("open311/v2/", include("xaso.feedback.open311_urls")),
     path("", include("xaso.portal.urls")),
 ]
 # The framework floor for benchmarks: a constant JSON answer through the same stack.

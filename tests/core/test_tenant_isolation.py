@@ -16,6 +16,16 @@ from xaso.accounts.models import CitizenProfile
 # Officials of commune B with the widest rights there.
 B_OFFICIALS = ["quantri.xakhac", "motcua.xakhac"]
 PUBLIC_PATHS = {"/communes/{code}"}  # the public card of a commune
+# population: statistics aggregated per village and age group, no personal data
+PUBLIC_PATHS |= {"/communes/{code}/population-stats"}
+# Public pages of a commune, open to everyone by design (they show no personal data).
+PUBLIC_PAGES = {
+    "x/<str:code>/",  # the commune's home page
+    # feedback: the public list and map, the report form, a report's public page
+    "x/<str:code>/phan-anh/",
+    "x/<str:code>/phan-anh/gui/",
+    "x/<str:code>/phan-anh/<int:report_id>/",
+}
 
 
 def api_operations():
@@ -38,17 +48,53 @@ def page_routes():
                 yield prefix + str(p.pattern), p.name
 
     for route, _name in walk(get_resolver().url_patterns):
-        if route.startswith("x/<str:code>/") and route != "x/<str:code>/":
+        if route.startswith("x/<str:code>/") and route not in PUBLIC_PAGES:
             yield "/" + route
+
+
+# Ids of commune A's objects by path parameter, for parameters that do not name a
+# citizen profile (filled by the a_profile fixture); anything else gets the profile's id.
+SAMPLE_IDS: dict[str, int] = {}
 
 
 def fill(path: str, commune, profile) -> str:
     path = path.replace("{code}", commune.code_str).replace("<str:code>", commune.code_str)
-    return re.sub(r"\{[a-z_]+_id\}|<int:[a-z_]+>", str(profile.pk), path)
+    return re.sub(
+        r"\{([a-z_]+_id)\}|<int:([a-z_]+)>",
+        lambda m: str(SAMPLE_IDS.get(m.group(1) or m.group(2), profile.pk)),
+        path,
+    )
+
+
+def _population_samples(commune) -> dict[str, int]:
+    from xaso.population.demo import seed
+    from xaso.population.models import Household, ImportJob, Person
+
+    seed()
+    return {
+        "person_id": Person.objects.filter(commune=commune).first().pk,
+        "household_id": Household.objects.filter(commune=commune).first().pk,
+        "job_id": ImportJob.objects.filter(commune=commune).first().pk,
+    }
+
+
+def _feedback_samples(commune) -> dict[str, int]:
+    from xaso.feedback.demo import seed
+    from xaso.feedback.models import Photo, Report
+
+    seed()
+    samples = {"report_id": Report.objects.filter(commune=commune).first().pk}
+    photo = Photo.objects.filter(report__commune=commune).first()
+    if photo is not None:
+        samples["photo_id"] = photo.pk
+    return samples
 
 
 @pytest.fixture
 def a_profile(commune_a):
+    SAMPLE_IDS.clear()
+    SAMPLE_IDS.update(_population_samples(commune_a))
+    SAMPLE_IDS.update(_feedback_samples(commune_a))
     return CitizenProfile.objects.filter(commune=commune_a).first()
 
 

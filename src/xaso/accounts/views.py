@@ -180,6 +180,22 @@ def account(request):
     )
 
 
+# What the commune's population registry already holds about this citizen, so the
+# profile is not typed twice ("3 không"). The registry is an optional domain.
+_PREFILL = ("full_name", "date_of_birth", "sex", "identity_number", "commune_code", "email")
+
+
+def _registry_prefill(user) -> dict:
+    from django.apps import apps
+
+    if not apps.is_installed("xaso.population"):
+        return {}
+    from xaso.population.selectors import prefill_for_user
+
+    data = prefill_for_user(user, [*_PREFILL, "address"])
+    return {k: v for k, v in data.items() if v}
+
+
 @login_required
 def profile(request):
     existing = CitizenProfile.objects.select_related("commune").filter(user=request.user).first()
@@ -194,6 +210,8 @@ def profile(request):
             "address": existing.address,
             "email": existing.email,
         }
+    else:
+        initial = _registry_prefill(request.user)
     form = CitizenProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
