@@ -26,8 +26,10 @@ def _clear_cache_and_outbox():
     from django.core.cache import cache
 
     from xaso.accounts.sms import MemoryTransport
+    from xaso.core.cache import memo
 
     MemoryTransport.outbox.clear()
+    memo.clear()
     # The cache lives in the database; before the first db test there is no table yet.
     with contextlib.suppress(Exception):
         cache.clear()

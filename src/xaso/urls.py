@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("problems/<slug:code>", core_views.problem_type, name="problem-type"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/<str:language>/", core_views.choose_language, name="language"),
     path("quan-tri/", admin.site.urls),
     path("", include("xaso.accounts.urls")),
     path("", include("xaso.workdays.urls")),

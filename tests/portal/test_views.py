@@ -119,3 +119,35 @@ def test_office_menu_shows_only_what_the_role_may_use(login_as, demo):
     assert "/x/15271/van-phong/nhat-ky/" in admin_html
     assert "/x/15271/van-phong/nhat-ky/" not in clerk_html
     assert "/x/15271/van-phong/cong-dan/" not in clerk_html
+
+
+def test_anonymous_commune_page_is_served_from_the_cache_and_dropped_on_change(
+    client, login_as, demo, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    first = client.get("/x/15271/")
+    assert "csrfmiddlewaretoken" not in first.content.decode() and not first.cookies
+    with django_assert_max_num_queries(0):
+        again = client.get("/x/15271/")
+    assert again.content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        login_as("quantri.hatrung").post(
+            "/x/15271/van-phong/",
+            {
+                "address": "Địa chỉ mới",
+                "phone": "",
+                "email": "",
+                "website": "",
+                "working_hours": "",
+                "agency_code": "",
+                "introduction": "",
+            },
+        )
+    assert "Địa chỉ mới" in client.get("/x/15271/").content.decode()
+
+
+def test_language_link_sets_the_choice_and_stays_on_site(client, units):
+    r = client.get("/ngon-ngu/en/", {"next": "/x/15271/"})
+    assert r.status_code == 302 and r["Location"] == "/x/15271/"
+    assert "Contact" in client.get("/x/15271/").content.decode()
+    r = client.get("/ngon-ngu/vi/", {"next": "https://evil.example/"})
+    assert r["Location"] == "/"

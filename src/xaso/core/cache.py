@@ -39,3 +39,42 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+class LocalMemo:
+    """A few seconds of memory in each worker in front of the shared cache.
+
+    For public, rarely-changing reads (a commune's card and home page) the round trip
+    to Redis is most of a request's cost. A change made through one worker drops its
+    own copy at once; other workers see it within ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 5.0, max_items: int = 4096):
+        self.ttl = ttl
+        self.max_items = max_items
+        self._items: dict[str, tuple[float, object]] = {}
+
+    def get(self, key: str):
+        import time
+
+        hit = self._items.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def set(self, key: str, value) -> None:
+        import time
+
+        if len(self._items) >= self.max_items:
+            self._items.clear()
+        self._items[key] = (time.monotonic() + self.ttl, value)
+
+    def delete(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+#: The memo shared by the public reads of this process.
+memo = LocalMemo()

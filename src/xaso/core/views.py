@@ -48,6 +48,23 @@ def office_menu(user, commune) -> list:
     ]
 
 
+def choose_language(request, language: str):
+    """Switch the language with a plain link, so anonymous pages carry no CSRF token
+    and can be served from the cache. Choosing a language changes nothing else."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+        )
+    return response
+
+
 def healthz(request):
     try:
         with connection.cursor() as cursor:

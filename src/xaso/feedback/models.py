@@ -34,12 +34,19 @@ def version_key(commune_id: int) -> str:
 def bump_version(commune_id: int) -> None:
     from django.core.cache import cache
 
+    from xaso.geo.models import Commune
+    from xaso.geo.selectors import forget_commune_pages
+
     key = version_key(commune_id)
     if not cache.add(key, 1, timeout=None):
         try:
             cache.incr(key)
         except ValueError:  # evicted between add() and incr()
             cache.add(key, 1, timeout=None)
+    # The commune's home page shows the latest reports.
+    code = Commune.objects.filter(pk=commune_id).values_list("code", flat=True).first()
+    if code is not None:
+        forget_commune_pages(code)
 
 
 class Category(CommuneOwned):

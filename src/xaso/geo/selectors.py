@@ -71,12 +71,18 @@ def commune_card(code) -> dict | None:
     """
     from django.core.cache import cache
 
+    from xaso.core.cache import memo
+
     number = parse_commune_code(code)
     if number is None:
         return None
     key = f"geo:card:{number}"
+    card = memo.get(key)
+    if card is not None:
+        return card
     card = cache.get(key)
     if card is not None:
+        memo.set(key, card)
         return card
     commune = Commune.objects.select_related("province", "profile").filter(code=number).first()
     if commune is None:
@@ -100,10 +106,31 @@ def commune_card(code) -> dict | None:
         card[field] = getattr(profile, field, "") if profile else ""
     card["introduction"] = profile.introduction if profile else ""
     cache.set(key, card, timeout=300)
+    memo.set(key, card)
     return card
 
 
 def forget_commune_card(commune) -> None:
+    """Drop the card and the pages built from it, shared and in this process."""
+    _forget([f"geo:card:{commune.code}", *_page_keys(commune.code)])
+
+
+def forget_commune_pages(commune_code: int) -> None:
+    """Drop the cached home page of a commune: a domain whose section changed calls it."""
+    _forget(_page_keys(commune_code))
+
+
+def _page_keys(commune_code: int) -> list[str]:
+    from django.conf import settings
+
+    return [f"portal:commune-page:{commune_code}:{lang}" for lang, _name in settings.LANGUAGES]
+
+
+def _forget(keys: list[str]) -> None:
     from django.core.cache import cache
 
-    cache.delete(f"geo:card:{commune.code}")
+    from xaso.core.cache import memo
+
+    cache.delete_many(keys)
+    for key in keys:
+        memo.delete(key)

@@ -51,7 +51,36 @@ def province(request, code):
     return render(request, "portal/province.html", {"province": prov, "communes": communes})
 
 
+#: How long an anonymous visitor's copy of a commune home page is reused. Changes to
+#: the commune's card drop it at once, and so does a domain whose section changed
+#: (``geo.selectors.forget_commune_pages``); other workers see it within the memo's
+#: few seconds.
+COMMUNE_PAGE_SECONDS = 30
+
+
+def _cacheable(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and not request.GET
+        and "messages" not in request.COOKIES
+    )
+
+
 def commune(request, code):
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    from xaso.core.cache import memo
+
+    number = selectors.parse_commune_code(code)
+    key = f"portal:commune-page:{number}:{request.LANGUAGE_CODE}"
+    cacheable = number is not None and code == f"{number:05d}" and _cacheable(request)
+    if cacheable:
+        html = memo.get(key) or cache.get(key)
+        if html is not None:
+            memo.set(key, html)
+            return HttpResponse(html)
     card = selectors.commune_card(code)
     if card is None:
         raise Http404
@@ -61,7 +90,12 @@ def commune(request, code):
         {"section": s, "context": {**s.context(card), "card": card}}
         for s in registry.ordered("sections")
     ]
-    return render(request, "portal/commune.html", {"card": card, "sections": sections})
+    response = render(request, "portal/commune.html", {"card": card, "sections": sections})
+    if cacheable and not response.cookies:
+        html = response.content.decode()
+        cache.set(key, html, timeout=COMMUNE_PAGE_SECONDS)
+        memo.set(key, html)
+    return response
 
 
 @office_view("office.enter")
