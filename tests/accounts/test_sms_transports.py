@@ -47,7 +47,7 @@ def test_it_posts_json_with_the_bearer_token(gateway):
     ]
 
 
-def test_a_gateway_error_is_raised_so_the_task_can_retry(gateway):
+def test_a_gateway_error_fails_the_task_instead_of_passing_silently(gateway):
     server, _received = gateway
     server.answer = 503
     url = f"http://127.0.0.1:{server.server_port}/send"
