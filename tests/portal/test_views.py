@@ -151,3 +151,9 @@ def test_language_link_sets_the_choice_and_stays_on_site(client, units):
     assert "Contact" in client.get("/x/15271/").content.decode()
     r = client.get("/ngon-ngu/vi/", {"next": "https://evil.example/"})
     assert r["Location"] == "/"
+
+
+@pytest.mark.parametrize("url", ["/x/15271/van-phong/phan-anh/", "/x/15271/van-phong/dan-cu/"])
+def test_every_office_page_gets_the_menu_from_the_registry(login_as, demo, url):
+    html = login_as("quantri.hatrung").get(url).content.decode()
+    assert 'href="/x/15271/van-phong/nhat-ky/"' in html

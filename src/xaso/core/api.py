@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth, django_auth
 from pydantic import AfterValidator
 
 from xaso.core.problems import Problem, from_problem, problem_response
+from xaso.core.tenancy import commune_for
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,42 @@ Text = Annotated[str, AfterValidator(_storable)]
 
 #: Officials and citizens: a browser session or a bearer token.
 AUTH = [BearerToken(), django_auth]
+
+
+# --- Auth that checks the commune of the path before the body is read ---------------
+
+
+def _check_commune(request, user, action: str):
+    match = getattr(request, "resolver_match", None)
+    code = match.kwargs.get("code") if match else None
+    if user is not None and code is not None:
+        # 404 for an unknown commune, 403 for another commune's official — before any
+        # body is parsed, so a stranger learns nothing from validation errors either.
+        commune_for(user, code, action)
+    return user
+
+
+class _CommuneBearer(BearerToken):
+    def __init__(self, action: str):
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request, token):
+        return _check_commune(request, super().authenticate(request, token), self.action)
+
+
+class _CommuneSession(SessionAuth):
+    def __init__(self, action: str):
+        super().__init__()
+        self.action = action
+
+    def authenticate(self, request, key):
+        return _check_commune(request, super().authenticate(request, key), self.action)
+
+
+def commune_auth(action: str) -> list:
+    """AUTH, plus ``action`` in the path's commune checked at authentication time."""
+    return [_CommuneBearer(action), _CommuneSession(action)]
 
 
 class Page(PaginationBase):

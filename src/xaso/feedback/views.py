@@ -13,7 +13,6 @@ from xaso.audit import services as audit
 from xaso.core import permissions, ratelimit
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem, in_both
-from xaso.core.registry import registry
 from xaso.core.tenancy import get_commune_or_404
 from xaso.core.views import office_view
 from xaso.feedback import selectors, services
@@ -232,14 +231,6 @@ def public_photo(request, photo_id):
 # --- Back office -----------------------------------------------------------------------
 
 
-def _office_menu(request, commune):
-    return [
-        m
-        for m in registry.menu_for("office")
-        if m.action is None or permissions.has_perm(request.user, m.action, commune)
-    ]
-
-
 def _officials(commune):
     ids = Membership.objects.filter(
         commune=commune, active=True, role__in=[str(r) for r in TRIAGE_ROLES]
@@ -271,7 +262,6 @@ def inbox(request, commune):
         "feedback/inbox.html",
         {
             "commune": commune,
-            "menu": _office_menu(request, commune),
             "form": form,
             "page": page,
             "query": query.urlencode(),
@@ -353,7 +343,6 @@ def office_report(request, commune, report_id):
         "feedback/office_report.html",
         {
             "commune": commune,
-            "menu": _office_menu(request, commune),
             "report": report,
             "events": report.events.select_related("actor"),
             "photos": report.photos.all(),
@@ -422,7 +411,6 @@ def settings_page(request, commune):
         "feedback/settings.html",
         {
             "commune": commune,
-            "menu": _office_menu(request, commune),
             "form": form,
             "categories": Category.objects.filter(commune=commune),
             "templates": AnswerTemplate.objects.filter(commune=commune),

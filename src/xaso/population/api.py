@@ -7,14 +7,13 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import SessionAuth
 from pydantic import Field
 
 from xaso.accounts.validators import mask_identity_number, mask_phone
 from xaso.audit import services as audit
 from xaso.audit.selectors import events_about
 from xaso.core import permissions
-from xaso.core.api import AUTH, BearerToken, Text
+from xaso.core.api import AUTH, Text, commune_auth
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem
 from xaso.core.tenancy import commune_for, get_commune_or_404, get_owned_or_404
@@ -22,42 +21,6 @@ from xaso.population import importer, selectors, services
 from xaso.population.models import Household, ImportJob, Person, Village
 
 router = Router(tags=["Dân cư"])
-
-
-# --- Auth that checks the commune before the body is read ------------------------------
-
-
-def _check_commune(request, user, action: str):
-    match = getattr(request, "resolver_match", None)
-    code = match.kwargs.get("code") if match else None
-    if user is not None and code is not None:
-        # 404 for an unknown commune, 403 for another commune's official — before any
-        # body is parsed, so a stranger learns nothing from validation errors either.
-        commune_for(user, code, action)
-    return user
-
-
-class _CommuneBearer(BearerToken):
-    def __init__(self, action: str):
-        super().__init__()
-        self.action = action
-
-    def authenticate(self, request, token):
-        return _check_commune(request, super().authenticate(request, token), self.action)
-
-
-class _CommuneSession(SessionAuth):
-    def __init__(self, action: str):
-        super().__init__()
-        self.action = action
-
-    def authenticate(self, request, key):
-        return _check_commune(request, super().authenticate(request, key), self.action)
-
-
-def commune_auth(action: str) -> list:
-    """AUTH, plus ``action`` in the path's commune checked at authentication time."""
-    return [_CommuneBearer(action), _CommuneSession(action)]
 
 
 VIEW = commune_auth("population.view")

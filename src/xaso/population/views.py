@@ -16,7 +16,6 @@ from xaso.audit.selectors import events_about
 from xaso.core import permissions
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem
-from xaso.core.registry import registry
 from xaso.core.tenancy import get_owned_or_404
 from xaso.core.views import office_view
 from xaso.population import importer, selectors, services
@@ -25,18 +24,9 @@ from xaso.population.forms import DeathForm, ImportForm, MoveOutForm, SearchForm
 from xaso.population.models import Household, ImportJob, Person, Village
 
 
-def _menu(request, commune):
-    return [
-        m
-        for m in registry.menu_for("office")
-        if m.action is None or permissions.has_perm(request.user, m.action, commune)
-    ]
-
-
 def _ctx(request, commune, **extra) -> dict:
     return {
         "commune": commune,
-        "menu": _menu(request, commune),
         "can_edit": permissions.has_perm(request.user, "population.edit", commune),
         "can_import": permissions.has_perm(request.user, "population.import", commune),
         "full": permissions.has_perm(request.user, "population.view_identity_number", commune),
