@@ -23,9 +23,12 @@ install_problem_handlers(api)
 def _mount() -> None:
     from xaso.accounts.api import router as accounts_router
     from xaso.audit.api import router as audit_router
+    from xaso.documents.api import router as documents_router
+    from xaso.dossiers.api import router as dossiers_router
     from xaso.feedback.api import router as feedback_router
     from xaso.geo.api import router as geo_router
     from xaso.population.api import router as population_router
+    from xaso.signatures.api import router as signatures_router
     from xaso.workdays.api import router as workdays_router
 
     api.add_router("/", geo_router)
@@ -34,6 +37,9 @@ def _mount() -> None:
     api.add_router("/", audit_router)
     api.add_router("/", population_router)
     api.add_router("/", feedback_router)
+    api.add_router("/", dossiers_router)
+    api.add_router("/", signatures_router)
+    api.add_router("/", documents_router)
 
 
 _mount()

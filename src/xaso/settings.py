@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "xaso.portal",
     "xaso.feedback",
     "xaso.population",
+    "xaso.dossiers",
+    "xaso.signatures",
+    "xaso.documents",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("xaso.population.urls")),
     path("", include("xaso.feedback.urls")),
     path("open311/v2/", include("xaso.feedback.open311_urls")),
+    path("", include("xaso.dossiers.urls")),
+    path("", include("xaso.signatures.urls")),
+    path("", include("xaso.documents.urls")),
     path("", include("xaso.portal.urls")),
 ]
 # The framework floor for benchmarks: a constant JSON answer through the same stack.

@@ -90,11 +90,34 @@ def _feedback_samples(commune) -> dict[str, int]:
     return samples
 
 
+def _domain_modules():
+    """Each domain may ship ``tests/<domain>/tenant_samples.py`` with ``samples(commune)``
+    (ids of commune A's objects by path parameter) and optional ``PUBLIC_PATHS`` /
+    ``PUBLIC_PAGES`` — so a new domain joins the sweep without editing this file."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    for info in pkgutil.iter_modules(tests.__path__):
+        try:
+            yield importlib.import_module(f"tests.{info.name}.tenant_samples")
+        except ModuleNotFoundError:
+            continue
+
+
+for _module in _domain_modules():
+    PUBLIC_PATHS |= set(getattr(_module, "PUBLIC_PATHS", ()))
+    PUBLIC_PAGES |= set(getattr(_module, "PUBLIC_PAGES", ()))
+
+
 @pytest.fixture
 def a_profile(commune_a):
     SAMPLE_IDS.clear()
     SAMPLE_IDS.update(_population_samples(commune_a))
     SAMPLE_IDS.update(_feedback_samples(commune_a))
+    for module in _domain_modules():
+        SAMPLE_IDS.update(module.samples(commune_a))
     return CitizenProfile.objects.filter(commune=commune_a).first()
 
 
