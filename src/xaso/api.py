@@ -28,6 +28,7 @@ def _mount() -> None:
     from xaso.feedback.api import router as feedback_router
     from xaso.geo.api import router as geo_router
     from xaso.population.api import router as population_router
+    from xaso.procedures.api import router as procedures_router
     from xaso.signatures.api import router as signatures_router
     from xaso.workdays.api import router as workdays_router
 
@@ -37,6 +38,7 @@ def _mount() -> None:
     api.add_router("/", audit_router)
     api.add_router("/", population_router)
     api.add_router("/", feedback_router)
+    api.add_router("/", procedures_router)
     api.add_router("/", dossiers_router)
     api.add_router("/", signatures_router)
     api.add_router("/", documents_router)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "xaso.portal",
     "xaso.feedback",
     "xaso.population",
+    "xaso.procedures",
     "xaso.dossiers",
     "xaso.signatures",
     "xaso.documents",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("xaso.population.urls")),
     path("", include("xaso.feedback.urls")),
     path("open311/v2/", include("xaso.feedback.open311_urls")),
+    path("", include("xaso.procedures.urls")),
     path("", include("xaso.dossiers.urls")),
     path("", include("xaso.signatures.urls")),
     path("", include("xaso.documents.urls")),
