@@ -211,6 +211,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 API_PAGE_SIZE = env_int("XASO_API_PAGE_SIZE", 50)
+
+# Digital signatures (xaso.signatures): timestamp authority, trust anchors (PEM files, in
+# addition to those managed in the admin), network fetching of CRL/OCSP, and the PKCS#11
+# libraries an official may register a token with.
+XASO_TSA_URL = env_str("XASO_TSA_URL") or None
+XASO_TRUST_ANCHORS = env_list("XASO_TRUST_ANCHORS")
+XASO_SIGNATURE_ALLOW_FETCHING = env_bool("XASO_SIGNATURE_ALLOW_FETCHING", False)
+XASO_PKCS11_MODULES = env_list("XASO_PKCS11_MODULES")
 # Seconds a rendered Open311 request list is reused (any change to the commune's
 # reports retires it at once); 0 switches the cache off.
 OPEN311_CACHE_SECONDS = env_int("XASO_OPEN311_CACHE_SECONDS", 60)

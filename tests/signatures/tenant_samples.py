@@ -1,0 +1,12 @@
+"""Ids of commune A's signing credentials for the generic tenant sweep."""
+
+from __future__ import annotations
+
+
+def samples(commune) -> dict[str, int]:
+    from xaso.signatures.demo import seed
+    from xaso.signatures.models import SigningCredential
+
+    seed()
+    credential = SigningCredential.objects.filter(commune=commune, kind="organisation").first()
+    return {"credential_id": credential.pk}
