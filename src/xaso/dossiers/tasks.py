@@ -1,0 +1,18 @@
+from django_tasks import task
+
+
+@task()
+def dossier_reminders_task() -> dict:
+    """The hourly reminder sweep, for the task worker (same as ``xaso dossier_reminders``)."""
+    from xaso.dossiers.services import send_reminders
+
+    return send_reminders()
+
+
+@task()
+def send_email_task(to: str, subject: str, body: str) -> None:
+    """One e-mail through the configured backend, off the request path."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
