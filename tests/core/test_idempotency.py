@@ -36,6 +36,25 @@ def test_same_key_with_another_body_is_refused(post):
 
 
 @pytest.mark.django_db
+def test_an_expired_key_can_be_used_again(post):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xaso.core.middleware import KEEP_FOR
+    from xaso.core.models import IdempotencyRecord
+
+    post({"phone": "0987654321"}, key="k-old")
+    IdempotencyRecord.objects.filter(key="k-old").update(
+        created_at=timezone.now() - KEEP_FOR - dt.timedelta(minutes=1)
+    )
+    r = post({"phone": "0987654322"}, key="k-old")  # another body: no longer a reuse
+    assert r.status_code == 202 and "Idempotent-Replayed" not in r
+    assert IdempotencyRecord.objects.filter(key="k-old").count() == 1
+    assert len(MemoryTransport.outbox) == 2
+
+
+@pytest.mark.django_db
 def test_without_a_key_the_request_runs_normally(post):
     assert post({"phone": "0987654321"}).status_code == 202
     assert post({"phone": "0987654321"}).status_code == 429  # the one-a-minute rule, not a replay

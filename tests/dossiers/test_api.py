@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.dossiers.conftest import APPLICANT, FORM, PDF, png_bytes
-from xaso.dossiers import services
+from xaso.dossiers import selectors, services
 from xaso.dossiers.models import Attachment, Dossier, State
 
 BASE = "/api/v1/communes/15271"
@@ -143,6 +144,13 @@ def test_lookup_shows_no_personal_data(client, submit, officer):
     body = r.json()
     assert body["state"] == 2 and body["state_label"] == "Được tiếp nhận"
     assert [t["state"] for t in body["timeline"]] == [1, 2]
+    # Every time carries its offset, on SQLite as on PostgreSQL.
+    for moment in [body["submitted_at"], body["due_at"]] + [t["at"] for t in body["timeline"]]:
+        assert dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).tzinfo is not None
+    # The one-query public card says what the ORM says.
+    from xaso.dossiers.api import lookup_data
+
+    assert selectors.public_card(d.code, "0001") == lookup_data(d)
     text = r.content.decode()
     for secret in (
         "Nguyễn Văn An",

@@ -62,16 +62,19 @@ class IdempotencyMiddleware:
             request.method.encode() + b" " + request.get_full_path().encode() + b"\n" + request.body
         ).hexdigest()
         scope = _scope(request)
-        IdempotencyRecord.objects.filter(
-            scope=scope, key=key, created_at__lt=timezone.now() - KEEP_FOR
-        ).delete()
         try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    scope=scope, key=key, fingerprint=fingerprint
-                )
+            record = self._claim(IdempotencyRecord, scope, key, fingerprint)
         except IntegrityError:
             existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+            if existing is not None and existing.created_at < timezone.now() - KEEP_FOR:
+                # The key's earlier use has expired: the key is free again.
+                existing.delete()
+                try:
+                    record = self._claim(IdempotencyRecord, scope, key, fingerprint)
+                except IntegrityError:  # another retry claimed it in between
+                    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
+                else:
+                    return self._run(request, record)
             if existing is None:  # expired and removed in between: just run it
                 return self.get_response(request)
             if existing.fingerprint != fingerprint:
@@ -98,7 +101,14 @@ class IdempotencyMiddleware:
                 response[name] = value
             response["Idempotent-Replayed"] = "true"
             return response
+        return self._run(request, record)
 
+    @staticmethod
+    def _claim(model, scope: str, key: str, fingerprint: str):
+        with transaction.atomic():
+            return model.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+
+    def _run(self, request, record):
         response = self.get_response(request)
         if response.status_code >= 500 or getattr(response, "streaming", False):
             record.delete()
@@ -108,7 +118,7 @@ class IdempotencyMiddleware:
         record.content_type = response.get("Content-Type", "")
         record.body = response.content
         record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
-        record.save()
+        record.save(update_fields=["completed", "status", "content_type", "body", "headers"])
         return response
 
 

@@ -3,7 +3,8 @@ import json
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -176,7 +177,7 @@ class RatingOut(Schema):
     comment: str
 
 
-def _submitted(dossier: Dossier) -> dict:
+def _submitted(dossier: Dossier, attachments: int) -> dict:
     from xaso.dossiers.notify import tracking_url
 
     return {
@@ -189,7 +190,7 @@ def _submitted(dossier: Dossier) -> dict:
         "submitted_at": dossier.submitted_at,
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
-        "attachments": dossier.attachments.count(),
+        "attachments": attachments,
         "tracking_url": tracking_url(dossier),
     }
 
@@ -268,7 +269,8 @@ def submit(
         files=attachments or [],
         ip=client_ip(request),
     )
-    return Status(201, _submitted(dossier))
+    # Every file was stored, or the submission failed as a whole.
+    return Status(201, _submitted(dossier, len(attachments or [])))
 
 
 @router.get(
@@ -445,14 +447,16 @@ def lookup(
             _("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."),
             headers={"Retry-After": "60"},
         )
-    dossier = selectors.lookup(code, phone)
-    if dossier is None:
+    card = selectors.public_card(code, phone)
+    if card is None:
         raise Problem(
             404,
             _("Không tìm thấy hồ sơ với mã và số điện thoại này."),
             code="not-found",
         )
-    return lookup_data(dossier)
+    # Serialised here rather than validated again against LookupOut (the shape the
+    # OpenAPI document publishes): this is the hottest public read of the domain.
+    return HttpResponse(json.dumps(card, cls=DjangoJSONEncoder), content_type="application/json")
 
 
 def lookup_data(dossier: Dossier) -> dict:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import weakref
 
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from xaso.core.text import fold
 from xaso.dossiers.models import (
@@ -60,18 +64,98 @@ def inbox(
     )
 
 
-def lookup(code: str, phone_last4: str) -> Dossier | None:
-    """The dossier with this code whose applicant phone ends with these 4 digits.
+# The public lookup is the hottest read of the one-stop shop (every QR code printed on a
+# receipt leads to it): one indexed query that joins the procedure and commune names and
+# aggregates the public timeline in the database, instead of two ORM queries.
+_CARD_SQL = """
+SELECT d.applicant_phone, d.code, d.state, d.submitted_at, d.received_at, d.due_at,
+       p.name, c.name,
+       (SELECT {agg} FROM (
+            SELECT e.at, e.to_state FROM dossiers_dossierevent e
+            WHERE e.dossier_id = d.id AND e.public AND e.to_state IS NOT NULL
+              AND (e.from_state IS NULL OR e.from_state <> e.to_state)
+            ORDER BY e.at, e.id) ev)
+FROM dossiers_dossier d
+JOIN procedures_procedure p ON p.id = d.procedure_id
+JOIN geo_commune c ON c.id = d.commune_id
+WHERE d.code = %s
+"""
+_AGG = {
+    "postgresql": "json_agg(json_build_array(ev.at, ev.to_state))",
+    "sqlite": "json_group_array(json_array(ev.at, ev.to_state))",
+}
 
-    A wrong phone answers exactly like an unknown code (no enumeration)."""
+
+def _moment(value) -> dt.datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
+    if moment is not None and timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without an offset
+    return moment
+
+
+# On PostgreSQL the statement is prepared once per database session: planning the join
+# costs several times its execution. (Prepared statements need a session of one's own:
+# behind PgBouncer use session pooling.)
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared() -> bool:
+    connection.ensure_connection()
+    raw = connection.connection
+    ready = _PREPARED.get(raw)
+    if ready is None:
+        sql = _CARD_SQL.format(agg=_AGG["postgresql"]).replace("%s", "$1")
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"PREPARE xaso_dossier_card(text) AS {sql}")
+            ready = True
+        except DatabaseError:  # e.g. tables not there yet: use the plain query
+            ready = False
+        _PREPARED[raw] = ready
+    return ready
+
+
+def _card_row(code: str):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and _prepared():
+            cursor.execute("EXECUTE xaso_dossier_card(%s)", [code])
+        else:
+            sql = _CARD_SQL.format(agg=_AGG.get(connection.vendor, _AGG["sqlite"]))
+            cursor.execute(sql, [code])
+        return cursor.fetchone()
+
+
+def public_card(code: str, phone_last4: str) -> dict | None:
+    """What the public tracking shows for a dossier — no names, no notes, no identity
+    number — or None for an unknown code OR a wrong phone (the same answer: no
+    enumeration)."""
     code = (code or "").strip().upper()[:48]
     digits = (phone_last4 or "").strip()
     if not code or len(digits) != 4 or not digits.isdigit():
         return None
-    dossier = Dossier.objects.filter(code=code).select_related("procedure", "commune").first()
-    if dossier is None or not dossier.applicant_phone.endswith(digits):
+    row = _card_row(code)
+    if row is None or not (row[0] or "").endswith(digits):
         return None
-    return dossier
+    _, code, state, submitted_at, received_at, due_at, procedure, commune, events = row
+    if isinstance(events, str):
+        events = json.loads(events)
+    timeline = [
+        {"at": _moment(at), "state": to, "label": str(State(to).label)} for at, to in (events or [])
+    ]
+    return {
+        "code": code,
+        "procedure_name": procedure,
+        "commune": commune,
+        "state": state,
+        "state_label": str(State(state).label),
+        "submitted_at": _moment(submitted_at),
+        "received_at": _moment(received_at),
+        "due_at": _moment(due_at),
+        "result_ready": state in (State.DONE, State.RETURNED),
+        "timeline": timeline,
+    }
 
 
 def public_timeline(dossier) -> list[dict]:

@@ -299,7 +299,7 @@ def lookup(request):
             error = _("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
             status = 429
         else:
-            dossier = selectors.lookup(code, phone)
+            dossier = selectors.public_card(code, phone)
             if dossier is None:
                 # The same answer for an unknown code and a wrong phone.
                 error = _("Không tìm thấy hồ sơ với mã và số điện thoại này.")
@@ -311,7 +311,7 @@ def lookup(request):
             "code": code,
             "phone": phone,
             "dossier": dossier,
-            "timeline": selectors.public_timeline(dossier) if dossier else [],
+            "timeline": dossier["timeline"] if dossier else [],
             "error": error,
         },
         status=status,
