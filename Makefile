@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export XASO_DATA_DIR ?= $(CURDIR)/var
 export XASO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-test lint check test-sqlite test-postgres test-browser migrate demo messages clean
+.PHONY: run test install install-test syslibs lint check test-sqlite test-postgres test-browser migrate demo messages clean
 
 $(BIN)/xaso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ var/secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-migrate: install var/secret_key
+## PDF forms and documents need Pango and fonts from the operating system.
+syslibs: install
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+		echo "Thiếu thư viện hệ thống để tạo PDF (Pango). Cài bằng:"; \
+		echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libharfbuzz-subset0"; \
+		exit 1; }
+
+migrate: install var/secret_key syslibs
 	XASO_SECRET_KEY_FILE=var/secret_key $(BIN)/xaso migrate --no-input -v0
 	XASO_SECRET_KEY_FILE=var/secret_key $(BIN)/xaso createcachetable
 
