@@ -221,6 +221,24 @@ def test_every_state_change_notifies_by_sms_email_and_in_app(
     assert notices.count() == 2 and "Được tiếp nhận" in notices.first().body
 
 
+def test_the_citizen_is_told_through_a_task_not_in_the_request(
+    submit, officer, django_capture_on_commit_callbacks, monkeypatch
+):
+    from xaso.dossiers import tasks
+
+    queued = []
+    class Task:
+        @staticmethod
+        def enqueue(**kwargs):
+            queued.append(kwargs)
+
+    monkeypatch.setattr(tasks, "notify_citizen_task", Task)
+    d = submit("online")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.receive(officer, d)
+    assert queued == [{"dossier_id": d.pk, "state": State.RECEIVED, "note": ""}]
+
+
 def test_nothing_is_sent_when_the_transaction_rolls_back(
     submit, officer, django_capture_on_commit_callbacks
 ):

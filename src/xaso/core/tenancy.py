@@ -8,12 +8,15 @@ Models inherit :class:`CommuneOwned`; code that lists them for an actor calls
 
 from __future__ import annotations
 
+import copy
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core import permissions
+from xaso.core.cache import memo
 
 
 class CommuneQuerySet(models.QuerySet):
@@ -45,10 +48,18 @@ def get_commune_or_404(code):
     number = parse_commune_code(code)
     if number is None:
         raise Http404("commune")
-    commune = Commune.objects.select_related("province").filter(code=number).first()
+    # Every request under /x/<code>/ and /api/v1/communes/<code>/ resolves its commune,
+    # often twice (authentication, then the view); the units change a few times a
+    # decade, so each worker keeps them a few seconds. A copy goes out, so a caller
+    # that sets an attribute never changes what the next request sees.
+    key = f"commune-obj:{number}"
+    commune = memo.get(key)
     if commune is None:
-        raise Http404("commune")
-    return commune
+        commune = Commune.objects.select_related("province").filter(code=number).first()
+        if commune is None:
+            raise Http404("commune")
+        memo.set(key, commune)
+    return copy.copy(commune)
 
 
 def commune_for(user, code, action: str):

@@ -138,4 +138,10 @@ def notify_citizen(name: str, *, dossier_id: int, state: int, note: str = "", **
             log.exception("dossier notifier %s failed", type(notifier).__name__)
 
 
-subscribe("dossier.state_changed", notify_citizen)
+def queue_citizen_notice(name: str, *, dossier_id: int, state: int, note: str = "", **_kw) -> None:
+    from xaso.dossiers.tasks import notify_citizen_task
+
+    notify_citizen_task.enqueue(dossier_id=dossier_id, state=state, note=note)
+
+
+subscribe("dossier.state_changed", queue_citizen_notice)

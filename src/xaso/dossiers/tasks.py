@@ -16,3 +16,12 @@ def send_email_task(to: str, subject: str, body: str) -> None:
     from django.core.mail import send_mail
 
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+@task()
+def notify_citizen_task(dossier_id: int, state: int, note: str = "") -> None:
+    """Tell the applicant about a change, through every configured transport — off the
+    request path, so a slow SMS or mail gateway never slows a submission."""
+    from xaso.dossiers.notify import notify_citizen
+
+    notify_citizen("dossier.state_changed", dossier_id=dossier_id, state=state, note=note)

@@ -112,6 +112,9 @@ def commune_card(code) -> dict | None:
 
 def forget_commune_card(commune) -> None:
     """Drop the card and the pages built from it, shared and in this process."""
+    from xaso.core.cache import memo
+
+    memo.delete(f"commune-obj:{commune.code}")  # core.tenancy's copy in this process
     _forget([f"geo:card:{commune.code}", *_page_keys(commune.code)])
 
 
