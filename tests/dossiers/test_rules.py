@@ -227,6 +227,7 @@ def test_the_citizen_is_told_through_a_task_not_in_the_request(
     from xaso.dossiers import tasks
 
     queued = []
+
     class Task:
         @staticmethod
         def enqueue(**kwargs):
