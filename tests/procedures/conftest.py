@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-# The browser fixtures (chromium through playwright), for test_browser.py.
-from tests.browser.conftest import browser, open_page, sign_in_official, site  # noqa: F401
 from tests.conftest import user
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, open_page, sign_in_official, site  # noqa: F401
 from tests.browser.support import ARTIFACTS, PHONE
 from xaso.signatures.testca import DEMO_PASSPHRASE, sample_pdf
 
@@ -16,8 +15,8 @@ def _fits(page) -> bool:
 
 
 def test_a_leader_signs_a_pdf_and_anyone_verifies_it_on_a_phone(
-    open_page,  # noqa: F811
-    sign_in_official,  # noqa: F811
+    open_page,
+    sign_in_official,
     tmp_path,
 ):
     from xaso.signatures.demo import seed
