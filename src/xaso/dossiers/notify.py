@@ -129,7 +129,22 @@ def _local(value) -> str:
 def notify_citizen(name: str, *, dossier_id: int, state: int, note: str = "", **_kw) -> None:
     from xaso.dossiers.models import Dossier
 
-    dossier = Dossier.objects.select_related("procedure", "applicant_user").get(pk=dossier_id)
+    # Only what the messages use: compiling a select of every column of the dossier, the
+    # procedure and the user cost more than the rest of the notification.
+    dossier = (
+        Dossier.objects.select_related("procedure")
+        .only(
+            "code",
+            "state",
+            "due_at",
+            "commune_id",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_user_id",
+            "procedure__name",
+        )
+        .get(pk=dossier_id)
+    )
     subject, body, sms = message_for(dossier, state, note)
     for notifier in notifiers():
         try:

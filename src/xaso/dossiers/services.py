@@ -296,7 +296,7 @@ def _citizen_with_phone(phone: str):
     so it appears on their "Hồ sơ của tôi"."""
     from xaso.accounts.models import User
 
-    return User.objects.filter(phone=phone, is_active=True).first()
+    return User.objects.filter(phone=phone, is_active=True).only("id").first()
 
 
 # --- Transitions -------------------------------------------------------------------------
