@@ -342,25 +342,6 @@ def sql_value(database_url: str, query: str):
         return conn.execute(query).fetchone()[0]
 
 
-def run_wrk(wrk: str, script: Path, url: str, duration: float, connections: int, threads: int):
-    cmd = [
-        wrk,
-        f"-t{min(threads, connections)}",
-        f"-c{connections}",
-        f"-d{max(1, round(duration))}s",
-        "--timeout",
-        "30s",
-        "-s",
-        str(script),
-        url,
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    for line in proc.stdout.splitlines():
-        if line.startswith(base.RESULT_PREFIX):
-            return json.loads(line[len(base.RESULT_PREFIX) :])
-    raise base.BenchError(f"wrk gave no result for {url}:\n{proc.stdout}\n{proc.stderr}")
-
-
 # --- Main -------------------------------------------------------------------------
 
 
@@ -417,36 +398,20 @@ def main(argv=None) -> int:
         redis = base.redis_version(args.redis_url)
     except base.BenchError:
         redis = None
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "XASO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
-        "XASO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    env = base.server_env(
+        database_url,
+        workdir,
+        args.redis_url if redis else None,
         # The citizen's notification runs in the request (``immediate``), as in the other
         # benchmarks; XASO_BENCH_TASKS=database|rq queues it instead for a worker this
         # benchmark does not run (the queued tasks are counted at the end).
-        "XASO_TASKS_BACKEND": os.environ.get("XASO_BENCH_TASKS", "immediate"),
-        "XASO_SMS_TRANSPORT": "xaso.accounts.sms.MemoryTransport",
-        "XASO_DATA_DIR": str(workdir),
-        "XASO_LOG_LEVEL": "WARNING",
-        "XASO_BEHIND_PROXY": "1",
-        "DJANGO_SETTINGS_MODULE": "xaso.settings",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if redis:
-        env["REDIS_URL"] = args.redis_url
-    else:
-        env.pop("REDIS_URL", None)
-    env.pop("XASO_DEBUG", None)
+        XASO_TASKS_BACKEND=os.environ.get("XASO_BENCH_TASKS", "immediate"),
+        XASO_BEHIND_PROXY="1",
+    )
     server, created = None, False
     started = time.monotonic()
     try:
-        machine = {
-            "nproc": os.cpu_count(),
-            "cpu_model": base.cpu_model(),
-            "ram_gib": base.ram_gib(),
-            "python": sys.version.split()[0],
-        }
+        machine = base.machine_info()
         base.log("Xã Số — One-stop shop benchmark (dossiers)")
         base.log(
             f"machine : {machine['nproc']} CPU ({machine['cpu_model']}), {machine['ram_gib']} GiB"
@@ -491,7 +456,9 @@ def main(argv=None) -> int:
             """One wrk run, with the share of the CPU other work took meanwhile."""
             backends = base.db_backend_pids(server_url, args.db_name)
             before = base.cpu_snapshot(server.pid, backends)
-            run = run_wrk(wrk, script, target, seconds, connections, args.wrk_threads)
+            run = base.run_wrk(
+                wrk, target, seconds, connections, args.wrk_threads, script=script, timeout_s=30
+            )
             run["other_cpu_pct"] = base.other_cpu_pct(
                 before, base.cpu_snapshot(server.pid, backends)
             )
@@ -511,7 +478,9 @@ def main(argv=None) -> int:
             endpoints.append(("lookup", "/api/v1/dossiers/lookup", LOOKUP_SCRIPT))
         round_s = max(1, round(args.duration / args.rounds))
         for _name, path, script in endpoints:
-            run_wrk(wrk, script, url + path, args.warmup, args.connections, args.wrk_threads)
+            base.run_wrk(
+                wrk, url + path, args.warmup, args.connections, args.wrk_threads, script=script
+            )
         rounds: dict[str, list] = {name: [] for name, _p, _s in endpoints}
         for number in range(1, args.rounds + 1):
             for name, path, script in endpoints:

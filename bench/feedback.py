@@ -164,32 +164,11 @@ def main(argv=None) -> int:
         redis = base.redis_version(args.redis_url)
     except base.BenchError:
         redis = None
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "XASO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
-        "XASO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "XASO_TASKS_BACKEND": "immediate",
-        "XASO_SMS_TRANSPORT": "xaso.accounts.sms.MemoryTransport",
-        "XASO_DATA_DIR": str(workdir),
-        "XASO_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "xaso.settings",
-        "PYTHONUNBUFFERED": "1",
-    }
-    if redis:
-        env["REDIS_URL"] = args.redis_url
-    else:
-        env.pop("REDIS_URL", None)
-    env.pop("XASO_DEBUG", None)
+    env = base.server_env(database_url, workdir, args.redis_url if redis else None)
     server, created = None, False
     started = time.monotonic()
     try:
-        machine = {
-            "nproc": os.cpu_count(),
-            "cpu_model": base.cpu_model(),
-            "ram_gib": base.ram_gib(),
-            "python": sys.version.split()[0],
-        }
+        machine = base.machine_info()
         base.log("Xã Số — Feedback benchmark (Open311)")
         base.log(
             f"machine : {machine['nproc']} CPU ({machine['cpu_model']}), {machine['ram_gib']} GiB"
@@ -267,21 +246,17 @@ def main(argv=None) -> int:
 
         # The POST rate: every request creates a report (audited, with its event).
         os.environ["XASO_BENCH_OPEN311_KEY"] = key
-        original_script = base.LUA_SCRIPT
-        base.LUA_SCRIPT = POST_SCRIPT
-        try:
-            post_runs = [
-                base.run_wrk(
-                    wrk,
-                    f"{url}/open311/v2/requests.json",
-                    round_s,
-                    args.connections,
-                    args.wrk_threads,
-                )
-                for _ in range(args.rounds)
-            ]
-        finally:
-            base.LUA_SCRIPT = original_script
+        post_runs = [
+            base.run_wrk(
+                wrk,
+                f"{url}/open311/v2/requests.json",
+                round_s,
+                args.connections,
+                args.wrk_threads,
+                script=POST_SCRIPT,
+            )
+            for _ in range(args.rounds)
+        ]
         post = base.summarise("POST requests.json", "/open311/v2/requests.json", post_runs, 0)
 
         # The same lists with the response cache off: the cost of a cold query.

@@ -261,6 +261,41 @@ def data_size(database_url: str) -> dict:
 # --- Processes ------------------------------------------------------------------
 
 
+def machine_info() -> dict:
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "ram_gib": ram_gib(),
+        "python": sys.version.split()[0],
+    }
+
+
+def server_env(database_url: str, workdir: Path, redis_url: str | None, **extra: str) -> dict:
+    """The environment of the server under test and of its management commands: a fresh
+    secret key, data in ``workdir``, the in-memory SMS transport, quiet logs; Redis as
+    the cache when ``redis_url`` is given. ``extra`` adds or overrides variables."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "XASO_SECRET_KEY": "bench-" + os.urandom(24).hex(),
+        "XASO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "XASO_TASKS_BACKEND": "immediate",
+        "XASO_SMS_TRANSPORT": "xaso.accounts.sms.MemoryTransport",
+        "XASO_DATA_DIR": str(workdir),
+        "XASO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "xaso.settings",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    env.pop("XASO_DEBUG", None)
+    env.pop("XASO_SECRET_KEY_FILE", None)
+    return env
+
+
 def run_manage(env: dict, *args: str, label: str | None = None) -> None:
     started = time.monotonic()
     proc = subprocess.run(
@@ -342,16 +377,26 @@ def tail(path: Path, lines: int = 40) -> str:
 # --- Load -------------------------------------------------------------------------
 
 
-def run_wrk(wrk: str, url: str, duration: float, connections: int, threads: int) -> dict:
+def run_wrk(
+    wrk: str,
+    url: str,
+    duration: float,
+    connections: int,
+    threads: int,
+    *,
+    script: Path = LUA_SCRIPT,
+    timeout_s: int = 10,
+) -> dict:
+    """One wrk run with a script of bench/ that prints the XASO_RESULT line."""
     cmd = [
         wrk,
-        f"-t{threads}",
+        f"-t{min(threads, connections)}",
         f"-c{connections}",
         f"-d{max(1, round(duration))}s",
         "--timeout",
-        "10s",
+        f"{timeout_s}s",
         "-s",
-        str(LUA_SCRIPT),
+        str(script),
         url,
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)

@@ -934,6 +934,20 @@ def _notify(user, subject: str, body: str) -> None:
         transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=fold(body)[:300]))
 
 
+def _remind_once(doc, stamp: str, now: dt.datetime, subject: str, body: str) -> bool:
+    """Claim the reminder (``stamp`` still empty) and send it; False when another run
+    already did, so a reminder goes out once however often the sweep runs."""
+    with transaction.atomic():
+        claimed = Document.objects.filter(pk=doc.pk, **{f"{stamp}__isnull": True}).update(
+            **{stamp: now}
+        )
+        if not claimed:
+            return False
+        _event(doc, None, EventKind.REMINDER, note=body)
+        _notify(doc.assignee, subject, body)
+    return True
+
+
 def send_reminders(now: dt.datetime | None = None) -> dict:
     """Remind handlers the working day before a deadline, and once when it passes.
 
@@ -948,33 +962,19 @@ def send_reminders(now: dt.datetime | None = None) -> dict:
         direction=Direction.INCOMING, status=Status.ASSIGNED, deadline__isnull=False
     ).select_related("commune", "assignee")
     for doc in open_docs.filter(overdue_notified_at__isnull=True, deadline__lt=now):
-        with transaction.atomic():
-            updated = Document.objects.filter(pk=doc.pk, overdue_notified_at__isnull=True).update(
-                overdue_notified_at=now
-            )
-            if not updated:
-                continue
-            body = (
-                f"Văn bản đến số {doc.arrival_number} ({doc.symbol or doc.summary[:60]}) "
-                f"đã quá hạn giải quyết ({timezone.localtime(doc.deadline):%d/%m/%Y})."
-            )
-            _event(doc, None, EventKind.REMINDER, note=body)
-            _notify(doc.assignee, "Văn bản quá hạn giải quyết", body)
+        body = (
+            f"Văn bản đến số {doc.arrival_number} ({doc.symbol or doc.summary[:60]}) "
+            f"đã quá hạn giải quyết ({timezone.localtime(doc.deadline):%d/%m/%Y})."
+        )
+        if _remind_once(doc, "overdue_notified_at", now, "Văn bản quá hạn giải quyết", body):
             counts["overdue"] += 1
     for doc in open_docs.filter(reminded_at__isnull=True, deadline__gte=now):
         if local_date(doc.deadline) > soon_limit:
             continue
-        with transaction.atomic():
-            updated = Document.objects.filter(pk=doc.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            )
-            if not updated:
-                continue
-            body = (
-                f"Văn bản đến số {doc.arrival_number} ({doc.symbol or doc.summary[:60]}) "
-                f"sắp đến hạn giải quyết: {timezone.localtime(doc.deadline):%d/%m/%Y}."
-            )
-            _event(doc, None, EventKind.REMINDER, note=body)
-            _notify(doc.assignee, "Văn bản sắp đến hạn", body)
+        body = (
+            f"Văn bản đến số {doc.arrival_number} ({doc.symbol or doc.summary[:60]}) "
+            f"sắp đến hạn giải quyết: {timezone.localtime(doc.deadline):%d/%m/%Y}."
+        )
+        if _remind_once(doc, "reminded_at", now, "Văn bản sắp đến hạn", body):
             counts["soon"] += 1
     return counts

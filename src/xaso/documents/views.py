@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xaso.audit import services as audit
 from xaso.core import permissions
@@ -144,20 +145,46 @@ def outgoing_list(request, commune):
     return _register_page(request, commune, Direction.OUTGOING)
 
 
-def _export(request, commune, direction: str, fmt: str):
+# The two registers of Decree 30: title, columns, rows and file name per direction.
+_REGISTERS = {
+    Direction.INCOMING: (
+        gettext_lazy("Sổ đăng ký văn bản đến"),
+        selectors.INCOMING_COLUMNS,
+        selectors.incoming_register,
+        "so-van-ban-den",
+    ),
+    Direction.OUTGOING: (
+        gettext_lazy("Sổ đăng ký văn bản đi"),
+        selectors.OUTGOING_COLUMNS,
+        selectors.outgoing_register,
+        "so-van-ban-di",
+    ),
+}
+
+
+def _register(request, commune, direction: str):
+    """The register of a year on screen, or exported (``?format=xlsx|pdf``)."""
     filters = _filters(request)
     if filters["year"] is None:
         filters["year"] = timezone.localdate().year
-    qs = selectors.filter_documents(selectors.visible(request.user, commune), **filters)
     year = filters["year"]
-    if direction == Direction.INCOMING:
-        title = _("Sổ đăng ký văn bản đến")
-        columns, rows = selectors.INCOMING_COLUMNS, selectors.incoming_register(qs)
-        name = f"so-van-ban-den-{commune.code_str}-{year}"
-    else:
-        title = _("Sổ đăng ký văn bản đi")
-        columns, rows = selectors.OUTGOING_COLUMNS, selectors.outgoing_register(qs)
-        name = f"so-van-ban-di-{commune.code_str}-{year}"
+    qs = selectors.filter_documents(selectors.visible(request.user, commune), **filters)
+    title, columns, build_rows, slug = _REGISTERS[direction]
+    rows = build_rows(qs)
+    fmt = request.GET.get("format")
+    if fmt not in ("xlsx", "pdf"):
+        return render(
+            request,
+            "documents/register.html",
+            {
+                "commune": commune,
+                "title": title,
+                "columns": columns,
+                "rows": rows,
+                "year": year,
+                "export": "?" + _query(request) + ("&" if request.GET else "") + "format=",
+            },
+        )
     audit.record(
         request.user,
         f"documents.export.{direction}",
@@ -165,6 +192,7 @@ def _export(request, commune, direction: str, fmt: str):
         ip=client_ip(request),
         detail={"format": fmt, "year": year, "rows": len(rows)},
     )
+    name = f"{slug}-{commune.code_str}-{year}"
     if fmt == "pdf":
         from weasyprint import HTML
 
@@ -179,58 +207,23 @@ def _export(request, commune, direction: str, fmt: str):
             },
         )
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    data = selectors.xlsx(f"{title} {year}", columns, rows)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(
+            selectors.xlsx(f"{title} {year}", columns, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
 @office_view("documents.view")
 def incoming_register(request, commune):
-    if request.GET.get("format") in ("xlsx", "pdf"):
-        return _export(request, commune, Direction.INCOMING, request.GET["format"])
-    filters = _filters(request)
-    if filters["year"] is None:
-        filters["year"] = timezone.localdate().year
-    qs = selectors.filter_documents(selectors.visible(request.user, commune), **filters)
-    return render(
-        request,
-        "documents/register.html",
-        {
-            "commune": commune,
-            "title": _("Sổ đăng ký văn bản đến"),
-            "columns": selectors.INCOMING_COLUMNS,
-            "rows": selectors.incoming_register(qs),
-            "year": filters["year"],
-            "export": "?" + _query(request) + ("&" if request.GET else "") + "format=",
-        },
-    )
+    return _register(request, commune, Direction.INCOMING)
 
 
 @office_view("documents.view")
 def outgoing_register(request, commune):
-    if request.GET.get("format") in ("xlsx", "pdf"):
-        return _export(request, commune, Direction.OUTGOING, request.GET["format"])
-    filters = _filters(request)
-    if filters["year"] is None:
-        filters["year"] = timezone.localdate().year
-    qs = selectors.filter_documents(selectors.visible(request.user, commune), **filters)
-    return render(
-        request,
-        "documents/register.html",
-        {
-            "commune": commune,
-            "title": _("Sổ đăng ký văn bản đi"),
-            "columns": selectors.OUTGOING_COLUMNS,
-            "rows": selectors.outgoing_register(qs),
-            "year": filters["year"],
-            "export": "?" + _query(request) + ("&" if request.GET else "") + "format=",
-        },
-    )
+    return _register(request, commune, Direction.OUTGOING)
 
 
 @office_view("documents.register")

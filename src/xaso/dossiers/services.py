@@ -182,6 +182,20 @@ def validate_form(procedure, form: dict) -> dict:
 # --- Submission --------------------------------------------------------------------------
 
 
+def _store_attachments(dossier, checked: list[dict], actor) -> None:
+    """Files already checked by content (``attachments.check``), stored with the dossier."""
+    for item in checked:
+        Attachment.objects.create(
+            dossier=dossier,
+            name=item["name"],
+            content_type=item["content_type"],
+            size=item["size"],
+            sha256=item["sha256"],
+            file=ContentFile(item["data"], name=f"a.{item['ext']}"),
+            uploaded_by=actor,
+        )
+
+
 def submit_dossier(
     actor,
     commune,
@@ -245,16 +259,7 @@ def submit_dossier(
             dossier.state = State.RECEIVED
             dossier.received_by = actor
         dossier.save()
-        for item in checked:
-            Attachment.objects.create(
-                dossier=dossier,
-                name=item["name"],
-                content_type=item["content_type"],
-                size=item["size"],
-                sha256=item["sha256"],
-                file=ContentFile(item["data"], name=f"a.{item['ext']}"),
-                uploaded_by=actor,
-            )
+        _store_attachments(dossier, checked, actor)
         events = [
             DossierEvent(
                 dossier=dossier, actor=actor, kind=EventKind.SUBMITTED, to_state=State.NEW, at=now
@@ -547,16 +552,7 @@ def supplement_complete(actor, dossier, *, files=None, ip=None, now=None) -> Dos
             new_due_at=None,
             step_started_at=now,
         )
-        for item in checked:
-            Attachment.objects.create(
-                dossier=dossier,
-                name=item["name"],
-                content_type=item["content_type"],
-                size=item["size"],
-                sha256=item["sha256"],
-                file=ContentFile(item["data"], name=f"a.{item['ext']}"),
-                uploaded_by=actor,
-            )
+        _store_attachments(dossier, checked, actor)
     return dossier
 
 
