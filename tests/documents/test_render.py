@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from xaso.documents.numbering import date_words
+from xaso.core.text import date_words
 
 
 @pytest.mark.parametrize(

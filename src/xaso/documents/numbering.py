@@ -14,10 +14,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 
+from xaso.core import text
 from xaso.documents.models import Confidentiality, Counter, DocType
 
 #: The abbreviation of the issuing authority: the commune's People's Committee.
@@ -31,19 +30,9 @@ def two_digits(number: int) -> str:
     return f"{number:02d}"
 
 
-def date_words(day: dt.date) -> str:
-    """``ngày 05 tháng 02 năm 2026``; ``ngày 15 tháng 3 năm 2026``."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def place_name(commune) -> str:
     """The place written before the date: the commune's name without its kind."""
-    name = commune.name
-    for prefix in ("Xã ", "Phường ", "Đặc khu ", "Thị trấn "):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
+    return text.place_name(commune.name)
 
 
 def series_for(doc_type: str, *, normative: bool, confidentiality: str) -> str:

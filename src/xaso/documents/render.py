@@ -14,8 +14,9 @@ from html import escape
 
 from django.template.loader import render_to_string
 
+from xaso.core.text import date_words
 from xaso.documents.models import Confidentiality, DocType, Document, Urgency
-from xaso.documents.numbering import ISSUER, date_words, place_name, symbol
+from xaso.documents.numbering import ISSUER, place_name, symbol
 
 PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 

@@ -29,7 +29,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
-from xaso.core.text import fold
+from xaso.core.text import date_words, fold
 from xaso.documents import numbering
 from xaso.documents.models import (
     NORMATIVE_TYPES,
@@ -46,7 +46,6 @@ from xaso.documents.models import (
     Urgency,
     local_date,
 )
-from xaso.documents.numbering import date_words
 from xaso.documents.permissions import CONFIDENTIAL_ROLES
 from xaso.documents.render import (
     PREFIXES,

@@ -34,7 +34,6 @@ Speed
 import base64
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -45,6 +44,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
+
+from xaso.core import text
 
 TEMPLATE_DIR = "dossiers/paper"
 CSS_PATH = Path(__file__).resolve().parent / "templates" / TEMPLATE_DIR / "paper.css"
@@ -121,9 +122,6 @@ FORMS = {
 }
 REGISTER = "06"
 
-_PLACE_PREFIX = re.compile(r"^(xã|phường|đặc khu|thị trấn)\s+", re.IGNORECASE)
-
-
 # --- formatting helpers (Decree 30/2020/NĐ-CP) ------------------------------------
 
 
@@ -134,12 +132,10 @@ def _local(value: date | datetime) -> date | datetime:
 
 
 def date_words(value: date | datetime | None) -> str:
-    """``ngày 05 tháng 02 năm 2026``: days below 10 and months 1-2 are zero-padded."""
+    """``ngày 05 tháng 02 năm 2026`` in the commune's time zone; dots when there is no date."""
     if value is None:
         return "ngày …… tháng …… năm ……"
-    value = _local(value)
-    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    return text.date_words(_local(value))
 
 
 def time_words(value: datetime | None) -> str:
@@ -154,9 +150,7 @@ def short_date(value: date | datetime | None) -> str:
     return _local(value).strftime("%d/%m/%Y") if value else ""
 
 
-def place_name(commune_name: str) -> str:
-    """``Xã Hà Trung`` → ``Hà Trung`` (the place before the date line)."""
-    return _PLACE_PREFIX.sub("", commune_name.strip()) or commune_name
+place_name = text.place_name
 
 
 def money(amount: int) -> str:
