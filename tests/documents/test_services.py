@@ -124,7 +124,7 @@ def test_the_outgoing_workflow_and_its_illegal_steps(draft, specialist, leader, 
         services.revise_draft(specialist, doc, body="Sửa sau khi cấp số")
     doc = services.issue(clerk, doc)
     assert doc.status == Status.ISSUED and doc.signatures == 0
-    kinds = list(doc.events.exclude(to_status="").values_list("to_status", flat=True))
+    kinds = list(doc.events.exclude(to_state="").values_list("to_state", flat=True))
     assert kinds == [
         "draft",
         "submitted",

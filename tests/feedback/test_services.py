@@ -89,7 +89,7 @@ def test_each_legal_transition_moves_the_report_and_records_it(
 
     assert report.status == TRANSITIONS[transition][1]
     event = report.events.filter(kind=EventKind.STATUS).last()
-    assert (event.from_status, event.to_status) == (status, report.status)
+    assert (event.from_state, event.to_state) == (status, report.status)
     assert AuditEvent.objects.filter(
         action=f"feedback.report.{transition}", object_id=str(report.pk)
     ).exists()

@@ -20,5 +20,5 @@ class CounterAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentEvent)
 class DocumentEventAdmin(admin.ModelAdmin):
-    list_display = ("document", "kind", "from_status", "to_status", "at")
+    list_display = ("document", "kind", "from_state", "to_state", "at")
     raw_id_fields = ("document", "actor")

@@ -4,8 +4,9 @@ files and versions, their timeline, and the counters that number them.
 Both directions live in one table (:class:`Document`, ``direction``): they share
 most columns (author, number and code, date, summary, urgency, confidentiality) and
 an outgoing document issued to another commune on the platform becomes an incoming
-one there. Each direction has its own state machine (``TRANSITIONS``); a transition
-that is not allowed from the current status is refused with a 409.
+one there. Each direction has its own state machine (``TRANSITIONS``, each transition
+belonging to one direction), run by the shared workflow core (:data:`WORKFLOW`,
+``xaso.core.workflow``): a transition that is not allowed is refused with a 409.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xaso.core.problems import Problem
 from xaso.core.tenancy import CommuneOwned
+from xaso.core.workflow import TimelineEvent, Workflow
 
 
 class Direction(models.TextChoices):
@@ -101,26 +102,37 @@ class Status(models.TextChoices):
     ISSUED = "issued", _("Đã phát hành")
 
 
-#: transition → (direction, statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[str, frozenset[str], str]] = {
-    "assign": (
-        Direction.INCOMING,
-        frozenset({Status.REGISTERED, Status.ASSIGNED}),
-        Status.ASSIGNED,
-    ),
-    "handle": (Direction.INCOMING, frozenset({Status.ASSIGNED}), Status.HANDLED),
-    "revise": (Direction.OUTGOING, frozenset({Status.DRAFT, Status.RETURNED}), Status.DRAFT),
-    "submit": (Direction.OUTGOING, frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED),
-    "return": (Direction.OUTGOING, frozenset({Status.SUBMITTED}), Status.RETURNED),
-    "approve": (Direction.OUTGOING, frozenset({Status.SUBMITTED}), Status.APPROVED),
-    "number": (Direction.OUTGOING, frozenset({Status.APPROVED}), Status.NUMBERED),
-    "sign": (Direction.OUTGOING, frozenset({Status.NUMBERED}), Status.SIGNED),
-    "issue": (
-        Direction.OUTGOING,
-        frozenset({Status.NUMBERED, Status.SIGNED}),
-        Status.ISSUED,
-    ),
+#: transition → (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    # incoming
+    "assign": (frozenset({Status.REGISTERED, Status.ASSIGNED}), Status.ASSIGNED),
+    "handle": (frozenset({Status.ASSIGNED}), Status.HANDLED),
+    # outgoing
+    "revise": (frozenset({Status.DRAFT, Status.RETURNED}), Status.DRAFT),
+    "submit": (frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED),
+    "return": (frozenset({Status.SUBMITTED}), Status.RETURNED),
+    "approve": (frozenset({Status.SUBMITTED}), Status.APPROVED),
+    "number": (frozenset({Status.APPROVED}), Status.NUMBERED),
+    "sign": (frozenset({Status.NUMBERED}), Status.SIGNED),
+    "issue": (frozenset({Status.NUMBERED, Status.SIGNED}), Status.ISSUED),
 }
+INCOMING_TRANSITIONS = frozenset({"assign", "handle"})
+
+
+def _direction_matches(doc, transition: str) -> bool:
+    incoming = transition in INCOMING_TRANSITIONS
+    return doc.direction == (Direction.INCOMING if incoming else Direction.OUTGOING)
+
+
+WORKFLOW = Workflow(
+    "status",
+    TRANSITIONS,
+    subject=_("văn bản"),
+    timeline="documents.DocumentEvent",
+    audit_prefix="documents",
+    event_kind="status",
+    guard=_direction_matches,
+)
 
 OPEN_INCOMING = frozenset({Status.REGISTERED, Status.ASSIGNED})
 
@@ -276,20 +288,11 @@ class Document(CommuneOwned):
         return f"{self.get_doc_type_display()}: {self.summary}"
 
     def may(self, transition: str) -> bool:
-        direction, sources, _target = TRANSITIONS[transition]
-        return self.direction == direction and self.status in sources
+        return WORKFLOW.allowed(self, transition)
 
     def apply(self, transition: str) -> tuple[str, str]:
         """Move to the next status or refuse with a 409."""
-        if not self.may(transition):
-            raise Problem(
-                409,
-                _("Không thể thực hiện thao tác này ở trạng thái “%(status)s”."),
-                code="illegal-transition",
-                params={"status": self.get_status_display()},
-            )
-        before, after = self.status, TRANSITIONS[transition][2]
-        self.status = after
+        before, after = WORKFLOW.apply(self, transition)
         self.updated_at = timezone.now()
         return before, after
 
@@ -347,19 +350,15 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Ghi chú")
 
 
-class DocumentEvent(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    kind = models.CharField(max_length=10, choices=EventKind.choices)
-    from_status = models.CharField(max_length=20, blank=True, choices=Status.choices)
-    to_status = models.CharField(max_length=20, blank=True, choices=Status.choices)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+class DocumentEvent(TimelineEvent):
+    subject_field = "document"
 
-    class Meta:
-        ordering = ["at", "id"]
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    from_state = models.CharField(max_length=20, blank=True, choices=Status.choices)
+    to_state = models.CharField(max_length=20, blank=True, choices=Status.choices)
+    # Documents have no public timeline.
+    public = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.kind} {self.at:%Y-%m-%d}"

@@ -33,6 +33,7 @@ from xaso.core.text import date_words, fold
 from xaso.documents import numbering
 from xaso.documents.models import (
     NORMATIVE_TYPES,
+    WORKFLOW,
     Confidentiality,
     Direction,
     DocType,
@@ -105,17 +106,6 @@ def check_pdf(data: bytes | None, field: str = "file") -> int:
     return pages
 
 
-def _event(doc: Document, actor, kind: str, *, before="", after="", note="") -> DocumentEvent:
-    return DocumentEvent.objects.create(
-        document=doc,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        from_status=before,
-        to_status=after,
-        note=note,
-    )
-
-
 def _add_file(
     doc: Document, kind: str, content: bytes, *, name: str, actor, note=""
 ) -> DocumentFile:
@@ -155,12 +145,14 @@ def may_see(user, doc: Document) -> bool:
 
 
 def _transition(actor, doc: Document, transition: str, *, note="", ip=None, **changes):
-    before, after = doc.apply(transition)
-    for field, value in changes.items():
-        setattr(doc, field, value)
-    doc.save()
-    _event(doc, actor, EventKind.STATUS, before=before, after=after, note=note)
-    audit.record(actor, f"documents.{transition}", doc, ip=ip, detail={"from": before, "to": after})
+    WORKFLOW.transition(
+        doc,
+        transition,
+        actor=actor,
+        note=note,
+        ip=ip,
+        changes={**changes, "updated_at": timezone.now()},
+    )
     return doc
 
 
@@ -249,7 +241,7 @@ def _receive(
         _add_file(doc, FileKind.ORIGINAL, pdf, name=filename, actor=actor)
         for name, data in attachments:
             _add_file(doc, FileKind.ATTACHMENT, data, name=name, actor=actor)
-        _event(
+        DocumentEvent.log(
             doc, actor, EventKind.CREATED, after=Status.REGISTERED, note=doc.get_source_display()
         )
         audit.record(
@@ -619,13 +611,13 @@ def create_draft(
         _add_file(
             doc, FileKind.DRAFT, content, name=filename or "du-thao.pdf", actor=actor, note=note
         )
-        _event(
+        DocumentEvent.log(
             doc, actor, EventKind.CREATED, after=Status.DRAFT, note=_text(note, "note", limit=2000)
         )
         audit.record(actor, "documents.draft", doc, ip=ip, detail={"source": doc.source})
         if reply_to is not None:
             Document.objects.filter(pk=reply_to.pk).update(reply=doc, updated_at=now)
-            _event(reply_to, actor, EventKind.NOTE, note=f"Dự thảo trả lời #{doc.pk}")
+            DocumentEvent.log(reply_to, actor, EventKind.NOTE, note=f"Dự thảo trả lời #{doc.pk}")
     return doc
 
 
@@ -656,7 +648,7 @@ def revise_draft(
             f = _add_file(
                 doc, FileKind.DRAFT, content, name=filename or "du-thao.pdf", actor=actor, note=note
             )
-            _event(doc, actor, EventKind.VERSION, note=f"v{f.version}")
+            DocumentEvent.log(doc, actor, EventKind.VERSION, note=f"v{f.version}")
     return doc
 
 
@@ -852,7 +844,7 @@ def issue(
         final = doc.current_file()
         _deliver_to_communes(actor, doc, final, now)
         for address in doc.recipient_emails:
-            _event(doc, actor, EventKind.DELIVERY, note=address)
+            DocumentEvent.log(doc, actor, EventKind.DELIVERY, note=address)
             transaction.on_commit(lambda a=address, pk=doc.pk: _enqueue_mail(pk, a))
     return doc
 
@@ -890,7 +882,7 @@ def _deliver_to_communes(actor, doc: Document, final: DocumentFile, now) -> None
             source_document=doc,
             now=now,
         )
-        _event(
+        DocumentEvent.log(
             doc, actor, EventKind.DELIVERY, note=f"{target.name} (số đến {received.arrival_number})"
         )
 
@@ -942,7 +934,7 @@ def _remind_once(doc, stamp: str, now: dt.datetime, subject: str, body: str) -> 
         )
         if not claimed:
             return False
-        _event(doc, None, EventKind.REMINDER, note=body)
+        DocumentEvent.log(doc, None, EventKind.REMINDER, note=body)
         _notify(doc.assignee, subject, body)
     return True
 

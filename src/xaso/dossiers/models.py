@@ -2,8 +2,8 @@
 its attachments, the daily code counter, notices to the citizen, alerts and ratings.
 
 The 10 processing states are the de-facto national codes (STANDARDS.md). The state
-machine is :data:`TRANSITIONS` applied by :meth:`Dossier.apply`: anything else is
-refused with a 409.
+machine is :data:`TRANSITIONS`, run by the shared workflow core (:data:`WORKFLOW`,
+``xaso.core.workflow``): anything else is refused with a 409.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xaso.core.problems import Problem
 from xaso.core.tenancy import CommuneOwned
+from xaso.core.workflow import TimelineEvent, Workflow
 
 
 class State(models.IntegerChoices):
@@ -75,6 +75,15 @@ TRANSITIONS: dict[str, tuple[frozenset[int], int]] = {
         State.WITHDRAWN,
     ),
 }
+
+
+WORKFLOW = Workflow(
+    "state",
+    TRANSITIONS,
+    subject=_("hồ sơ"),
+    timeline="dossiers.DossierEvent",
+    audit_prefix="dossiers.dossier",
+)
 
 
 class DossierCounter(models.Model):
@@ -239,21 +248,11 @@ class Dossier(CommuneOwned):
         return self.current_step >= len(self.steps) - 1
 
     def allowed(self, action: str) -> bool:
-        return self.state in TRANSITIONS[action][0]
+        return WORKFLOW.allowed(self, action)
 
     def apply(self, action: str) -> tuple[int, int]:
         """Move to the state ``action`` leads to, or refuse with a 409."""
-        sources, target = TRANSITIONS[action]
-        if self.state not in sources:
-            raise Problem(
-                409,
-                _("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%(state)s”."),
-                code="illegal-transition",
-                params={"state": self.state_label},
-            )
-        before = self.state
-        self.state = target
-        return before, target
+        return WORKFLOW.apply(self, action)
 
 
 class EventKind(models.TextChoices):
@@ -267,23 +266,19 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", _("Nhắc hạn")
 
 
-class DossierEvent(models.Model):
+class DossierEvent(TimelineEvent):
     """The timeline; ``public`` events appear on the tracking page (without names)."""
 
+    subject_field = "dossier"
+
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
+    # The national state codes are numbers.
     from_state = models.PositiveSmallIntegerField(choices=State.choices, null=True, blank=True)
     to_state = models.PositiveSmallIntegerField(choices=State.choices, null=True, blank=True)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
-    note = models.TextField(blank=True)
-    public = models.BooleanField(default=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("Diễn biến xử lý hồ sơ")
         verbose_name_plural = _("Diễn biến xử lý hồ sơ")
 

@@ -22,6 +22,7 @@ from xaso.dossiers import attachments as attachment_checks
 from xaso.dossiers.models import (
     RATING_INDICES,
     RATING_KEYS,
+    WORKFLOW,
     Alert,
     AlertKind,
     Attachment,
@@ -88,19 +89,6 @@ def _text(value, field: str, *, required: bool = False, limit: int = MAX_TEXT) -
     if len(value) > limit:
         raise ValidationError({field: _("Nội dung quá dài (tối đa %(n)s ký tự).") % {"n": limit}})
     return value
-
-
-def _event(dossier, actor, kind, *, before=None, after=None, note="", public=True, step=None):
-    return DossierEvent.objects.create(
-        dossier=dossier,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        from_state=before,
-        to_state=after,
-        note=note,
-        public=public,
-        step=step,
-    )
 
 
 def _locked(dossier: Dossier) -> Dossier:
@@ -313,26 +301,18 @@ def _transition(
     dossier_before = dossier
     with transaction.atomic():
         dossier = _locked(dossier_before)
-        before, after = dossier.apply(action)
-        for field, value in changes.items():
-            setattr(dossier, field, value)
-        dossier.save()
-        _event(
+        step = changes.get("current_step", dossier.current_step)
+        moves = WORKFLOW.target(action) != dossier.state
+        before, after, _entry = WORKFLOW.transition(
             dossier,
-            actor,
-            EventKind.STATE if before != after else EventKind.FORWARDED,
-            before=before,
-            after=after,
+            action,
+            actor=actor,
             note=note,
             public=public,
-            step=dossier.current_step,
-        )
-        audit.record(
-            actor,
-            f"dossiers.dossier.{action}",
-            dossier,
             ip=ip,
-            detail={"from": int(before), "to": int(after)},
+            kind=EventKind.STATE if moves else EventKind.FORWARDED,
+            changes=changes,
+            event={"step": step},
         )
         if before != after:
             publish(
@@ -466,7 +446,7 @@ def assign(actor, dossier, *, assignee, ip=None) -> Dossier:
         _check_assignee(dossier, assignee, step)
         dossier.assignee = assignee
         dossier.save(update_fields=["assignee", "updated_at"])
-        _event(
+        DossierEvent.log(
             dossier,
             actor,
             EventKind.ASSIGNED,
@@ -681,7 +661,7 @@ def apologize(actor, dossier, *, reason: str, new_due: dt.date, ip=None, now=Non
             _("Xin lỗi vì chậm trễ: %(reason)s. Hẹn trả kết quả mới: %(date)s.")
             % {"reason": reason, "date": f"{new_due:%d/%m/%Y}"}
         )
-        _event(dossier, actor, EventKind.APOLOGY, note=note)
+        DossierEvent.log(dossier, actor, EventKind.APOLOGY, note=note)
         audit.record(
             actor, "dossiers.dossier.apologize", dossier, ip=ip, detail={"new_due": str(new_due)}
         )
@@ -842,7 +822,7 @@ def rate(actor, dossier, *, scores: dict, comment: str = "", ip=None) -> Rating:
             comment=comment,
             by=actor,
         )
-        _event(dossier, actor, EventKind.RATED, note=f"{rating.total}/18")
+        DossierEvent.log(dossier, actor, EventKind.RATED, note=f"{rating.total}/18")
         audit.record(actor, "dossiers.dossier.rate", dossier, ip=ip, detail={"total": rating.total})
     return rating
 
@@ -912,7 +892,9 @@ def send_reminders(now: dt.datetime | None = None) -> dict[str, int]:
                         _leaders(dossier.commune), dossier, str(_("Hồ sơ có nguy cơ trễ hạn"))
                     )
                     alert.save(update_fields=["recipients"])
-                    _event(dossier, None, EventKind.REMINDER, note="at_risk", public=False)
+                    DossierEvent.log(
+                        dossier, None, EventKind.REMINDER, note="at_risk", public=False
+                    )
                     audit.record(None, "dossiers.dossier.at_risk", dossier)
                 counts["at_risk"] += 1
             except IntegrityError:
@@ -937,7 +919,7 @@ def send_reminders(now: dt.datetime | None = None) -> dict[str, int]:
                             users, dossier, str(_("Sắp hết thời gian của bước xử lý"))
                         )
                         alert.save(update_fields=["recipients"])
-                        _event(
+                        DossierEvent.log(
                             dossier,
                             None,
                             EventKind.REMINDER,

@@ -1,8 +1,9 @@
 """Citizen feedback (phản ánh, kiến nghị): categories, reports, their timeline, photos,
 answer templates and the API keys of Open311 client apps.
 
-A report's lifecycle is a state machine on :class:`Report` (``apply``): a
-transition that is not allowed from the current status is refused with a 409.
+A report's lifecycle is the state machine :data:`TRANSITIONS`, run by the shared
+workflow core (:data:`WORKFLOW`, ``xaso.core.workflow``): a transition that is not
+allowed from the current status is refused with a 409.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xaso.core.problems import Problem
 from xaso.core.tenancy import CommuneOwned
+from xaso.core.workflow import TimelineEvent, Workflow
 
 #: Roughly Vietnam's bounding box, islands included: a pin outside is a typo.
 LAT_RANGE = (8, 24)
@@ -106,6 +107,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reopen": (frozenset({Status.RESOLVED, Status.CLOSED}), Status.ACCEPTED),
     "duplicate": (frozenset({Status.NEW, Status.ACCEPTED}), Status.CLOSED),
 }
+
+
+WORKFLOW = Workflow(
+    "status",
+    TRANSITIONS,
+    subject=_("phản ánh"),
+    timeline="feedback.ReportEvent",
+    audit_prefix="feedback.report",
+    event_kind="status",
+)
 
 
 def _new_token() -> str:
@@ -230,18 +241,9 @@ class Report(CommuneOwned):
 
     def apply(self, transition: str) -> tuple[str, str]:
         """Move to the status ``transition`` leads to, or refuse with a 409."""
-        sources, target = TRANSITIONS[transition]
-        if self.status not in sources:
-            raise Problem(
-                409,
-                _("Không thể thực hiện thao tác này khi phản ánh đang ở trạng thái “%(status)s”."),
-                code="illegal-transition",
-                params={"status": self.get_status_display()},
-            )
-        before = self.status
-        self.status = target
+        before, after = WORKFLOW.apply(self, transition)
         self.updated_at = timezone.now()
-        return before, target
+        return before, after
 
 
 class EventKind(models.TextChoices):
@@ -253,22 +255,17 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("Đánh giá")
 
 
-class ReportEvent(models.Model):
+class ReportEvent(TimelineEvent):
     """The timeline of a report; ``public`` events appear on its public page."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
-    public = models.BooleanField(default=True)
+    subject_field = "report"
 
-    class Meta:
-        ordering = ["at", "id"]
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_state = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=Status.choices, blank=True)
+
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("Diễn biến xử lý")
         verbose_name_plural = _("Diễn biến xử lý")
 

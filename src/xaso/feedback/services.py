@@ -26,6 +26,7 @@ from xaso.feedback.models import (
     LONG_RANGE,
     OPEN_STATUSES,
     REOPEN_DAYS,
+    WORKFLOW,
     AnswerTemplate,
     Category,
     EventKind,
@@ -71,18 +72,6 @@ def _notify(report: Report, status: str) -> None:
     )
     phone = report.contact_phone
     transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body))
-
-
-def _event(report: Report, actor, kind: str, *, before="", after="", note="", public=True):
-    return ReportEvent.objects.create(
-        report=report,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        from_status=before,
-        to_status=after,
-        note=note,
-        public=public,
-    )
 
 
 def _locked(report: Report) -> Report:
@@ -305,9 +294,11 @@ def submit_report(
                 width=item["width"],
                 height=item["height"],
             )
-        _event(report, actor, EventKind.CREATED, after=Status.NEW)
+        ReportEvent.log(report, actor, EventKind.CREATED, after=Status.NEW)
         if attributes:
-            _event(report, actor, EventKind.NOTE, note=_attributes_note(attributes), public=False)
+            ReportEvent.log(
+                report, actor, EventKind.NOTE, note=_attributes_note(attributes), public=False
+            )
         audit.record(
             actor,
             "feedback.report.submit",
@@ -339,19 +330,14 @@ def _official_transition(
     permissions.require(actor, "feedback.triage", report.commune)
     with transaction.atomic():
         report = _locked(report)
-        before, after = report.apply(transition)
-        for field, value in changes.items():
-            setattr(report, field, value)
-        report.save()
-        _event(
-            report, actor, EventKind.STATUS, before=before, after=after, note=note, public=public
-        )
-        audit.record(
-            actor,
-            f"feedback.report.{transition}",
+        _before, after, _entry = WORKFLOW.transition(
             report,
+            transition,
+            actor=actor,
+            note=note,
+            public=public,
             ip=ip,
-            detail={"from": before, "to": after},
+            changes={**changes, "updated_at": timezone.now()},
         )
         _notify(report, after)
     return report
@@ -433,7 +419,7 @@ def add_note(actor, report: Report, *, note: str, public: bool = False, ip=None)
     permissions.require(actor, "feedback.triage", report.commune)
     note = _text(note, "note", required=True)
     with transaction.atomic():
-        event = _event(report, actor, EventKind.NOTE, note=note, public=public)
+        event = ReportEvent.log(report, actor, EventKind.NOTE, note=note, public=public)
         audit.record(actor, "feedback.report.note", report, ip=ip, detail={"public": public})
     return event
 
@@ -459,7 +445,7 @@ def moderate(
         report.photos.update(hidden=False)
         report.photos.filter(pk__in=hidden_photo_ids).update(hidden=True)
         bump_version(report.commune_id)  # update() sends no signal
-    _event(report, actor, EventKind.MODERATED, public=False)
+    ReportEvent.log(report, actor, EventKind.MODERATED, public=False)
     audit.record(
         actor,
         "feedback.report.moderate",
@@ -492,17 +478,22 @@ def reopen(actor, report: Report, *, reason: str, token: str | None = None, ip=N
                 code="reopen-window-closed",
                 params={"days": REOPEN_DAYS},
             )
-        before, after = report.apply("reopen")
         now = timezone.now()
-        report.resolved_at = None
-        report.reopen_until = None
-        report.escalated_at = None
-        _eff, report.expected_at = due_date(
-            now, report.category.resolution_working_days, channel="online"
+        _eff, expected_at = due_date(now, report.category.resolution_working_days, channel="online")
+        _before, after, _entry = WORKFLOW.transition(
+            report,
+            "reopen",
+            actor=actor,
+            note=reason,
+            ip=ip,
+            changes={
+                "resolved_at": None,
+                "reopen_until": None,
+                "escalated_at": None,
+                "expected_at": expected_at,
+                "updated_at": now,
+            },
         )
-        report.save()
-        _event(report, actor, EventKind.STATUS, before=before, after=after, note=reason)
-        audit.record(actor, "feedback.report.reopen", report, ip=ip)
         _notify(report, after)
     return report
 
@@ -525,7 +516,7 @@ def rate(
         report.rating = rating
         report.rating_comment = _text(comment, "comment", limit=1000)
         report.save(update_fields=["rating", "rating_comment"])
-        _event(report, actor, EventKind.RATED, note=f"{rating}/5", public=True)
+        ReportEvent.log(report, actor, EventKind.RATED, note=f"{rating}/5", public=True)
         audit.record(actor, "feedback.report.rate", report, ip=ip, detail={"rating": rating})
     return report
 
@@ -555,7 +546,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Report]:
                 continue
             report.escalated_at = now
             report.save(update_fields=["escalated_at"])
-            _event(report, None, EventKind.ESCALATED, public=False)
+            ReportEvent.log(report, None, EventKind.ESCALATED, public=False)
             audit.record(None, "feedback.report.escalate", report)
             phones = Membership.objects.filter(
                 commune=report.commune, role=Role.LEADER, active=True, user__phone__isnull=False
