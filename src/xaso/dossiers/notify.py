@@ -1,7 +1,7 @@
 """Events of the dossier domain and the citizen's notification transports.
 
-Services call :func:`publish` inside their transaction; subscribers run after the
-commit (Zulip's ``send_event_on_commit``), so a rolled-back change tells nobody.
+Services call :func:`publish` (the platform's event bus, ``xaso.core.events``) inside
+their transaction; subscribers run after the commit, so a rolled-back change tells nobody.
 The citizen is told through the transports listed in ``settings.DOSSIER_NOTIFIERS``
 (dotted paths; default: SMS, e-mail and in-app), each a class with
 ``send(dossier, user, subject, body, sms)``. A failing transport is logged and does
@@ -11,40 +11,17 @@ not stop the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from xaso.core.events import subscribe
 from xaso.core.text import fold
 
 log = logging.getLogger(__name__)
-
-_subscribers: dict[str, list[Callable]] = {}
-
-
-def subscribe(name: str, handler: Callable) -> None:
-    handlers = _subscribers.setdefault(name, [])
-    if handler not in handlers:
-        handlers.append(handler)
-
-
-def publish(name: str, **payload) -> None:
-    """Run the subscribers of ``name`` after the current transaction commits."""
-
-    def run():
-        for handler in list(_subscribers.get(name, [])) + list(_subscribers.get("*", [])):
-            try:
-                handler(name, **payload)
-            except Exception:
-                log.exception("dossier event subscriber failed: %s", name)
-
-    transaction.on_commit(run)
-
 
 # --- Transports ------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from xaso.accounts.validators import normalize_phone, validate_identity_number
 from xaso.audit import services as audit
 from xaso.core import permissions
+from xaso.core.events import publish
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
 from xaso.dossiers import attachments as attachment_checks
@@ -35,7 +36,6 @@ from xaso.dossiers.models import (
     State,
     is_satisfied,
 )
-from xaso.dossiers.notify import publish
 from xaso.workdays.calendar import VN, Calendar
 
 MAX_TEXT = 4000

@@ -116,7 +116,9 @@ def office(request, commune):
                 messages.success(request, _("Đã lưu thông tin xã."))
                 return redirect("portal:office", commune.code_str)
     indicators = [
-        {"label": i.label, "value": i.compute(commune)} for i in registry.ordered("indicators")
+        {"label": i.label, "value": i.compute(commune)}
+        for i in registry.ordered("indicators")
+        if i.compute is not None
     ]
     return render(
         request,
