@@ -88,7 +88,7 @@ def read_vietnam_provinces(wheel: Path) -> dict:
         "version": version,
         # old code → ((code, district, province, partly), ((new code, province), ...))
         "old_to_new": conversion["OLD_TO_NEW"],
-        "province_to_new": {k: v[1][0][0] for k, v in provinces["OLD_TO_NEW"].items()},
+        "province_to_new": {k: [p[0] for p in v[1]] for k, v in provinces["OLD_TO_NEW"].items()},
         "provinces": {k: v[0] for k, v in legacy["PROVINCE_MAPPING"].items()},
         "districts": {k: (v[0], v[4]) for k, v in legacy["DISTRICT_MAPPING"].items()},
         "wards": {k: (v[0], v[4]) for k, v in legacy["WARD_MAPPING"].items()},
@@ -192,6 +192,13 @@ class Build:
         communes = []
         for old_code, entry in sorted(old_to_new.items()):
             _code, district, province, _partly = entry[0]
+            if district in vp["districts"] and vp["districts"][district][1] != province:
+                # The table names the wrong province on a few rows; the district is right.
+                self.log.append(
+                    f"{old_code:05d}: province {province} → {vp['districts'][district][1]}"
+                )
+                self.counts["old province taken from the district"] += 1
+                province = vp["districts"][district][1]
             july_targets = [c for c, _p in entry[1]]
             targets = targets_of(entry)
             if len(targets) > 1:
@@ -218,25 +225,28 @@ class Build:
                     pick = 0
                     self.counts["split, main = first in the official table"] += 1
                 targets.insert(0, targets.pop(pick))
-            names = []
+            # The name on the eve of the merger (vietnamadminunits), and the one in the
+            # list of January 2025 when it differs: another spelling, or a commune that
+            # changed district or kind in early 2025 (Xã Hồng Giang, huyện Lục Ngạn,
+            # became Phường Hồng Giang, thị xã Chũ).
+            names: list[tuple[str, int]] = []
             row = vau_by_code.get(old_code)
             official = vp["wards"].get(old_code)
             if row is not None:
-                names.append(row["ward"])
-                if int(row["districtCode"]) != district:
-                    self.log.append(f"{old_code:05d}: district {row['districtCode']} ≠ {district}")
+                names.append((" ".join(row["ward"].split()), district))
                 districts.setdefault(district, (row["district"], province))
-            if official and official[1] == district:
-                names.append(official[0])
+            if official is not None:
+                names.append((" ".join(official[0].split()), official[1]))
             if not names:
                 raise SystemExit(f"no name for old commune {old_code:05d}")
-            names = list(dict.fromkeys(" ".join(n.split()) for n in names))
-            if len({name_key(n) for n in names}) < len(names):
-                names = names[:1]
-            if len(names) > 1:
-                self.counts["second spelling"] += 1
-            for name in names:
-                communes.append([old_code, name, district, province, targets])
+            seen = set()
+            for name, in_district in names:
+                if (name_key(name), in_district) in seen:
+                    continue
+                if seen:
+                    self.counts["also under its name of January 2025"] += 1
+                seen.add((name_key(name), in_district))
+                communes.append([old_code, name, in_district, province, targets])
             self.counts["old communes"] += 1
             if row is not None:
                 self._check_vau(old_code, targets, row)
@@ -283,7 +293,12 @@ class Build:
         provinces = []
         today_provinces = {p for _n, p in self.today.values()}
         for code, name in sorted(vp["provinces"].items()):
-            new = vp["province_to_new"][code]
+            # Where most of its communes went (the table's own province list names a
+            # second province for the few rows it gives the wrong old province).
+            went = collections.Counter(self.today[c[4][0]][1] for c in communes if c[3] == code)
+            new = went.most_common(1)[0][0]
+            if vp["province_to_new"][code] != [new]:
+                self.log.append(f"province {code}: {vp['province_to_new'][code]} → {new}")
             if new not in today_provinces:
                 raise SystemExit(f"old province {code} → {new}, not a province today")
             provinces.append([code, name, new])
