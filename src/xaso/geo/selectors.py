@@ -246,3 +246,109 @@ def _forget(keys: list[str]) -> None:
     cache.delete_many(keys)
     for key in keys:
         memo.delete(key)
+
+
+# --- Addresses written with an old commune name ---------------------------------------
+
+#: How a written address abbreviates the kind of a unit (folded), and the full word.
+_KINDS = {
+    "xa": "xa",
+    "x.": "xa",
+    "phuong": "phuong",
+    "p.": "phuong",
+    "thi tran": "thi tran",
+    "tt": "thi tran",
+    "tt.": "thi tran",
+    "dac khu": "dac khu",
+    "huyen": "huyen",
+    "h.": "huyen",
+    "quan": "quan",
+    "q.": "quan",
+    "thi xa": "thi xa",
+    "tx": "thi xa",
+    "tx.": "thi xa",
+    "thanh pho": "thanh pho",
+    "tp": "thanh pho",
+    "tp.": "thanh pho",
+    "tinh": "tinh",
+    "t.": "tinh",
+}
+_COMMUNE_KINDS = ("xa", "phuong", "thi tran", "dac khu")
+_KIND = re.compile(
+    r"^(" + "|".join(re.escape(k) for k in sorted(_KINDS, key=len, reverse=True)) + r")\s*"
+)
+
+
+def _address_part(text: str) -> tuple[str, str]:
+    """``"TT. Hà Trung"`` → ``("thi tran", "thi tran ha trung")``; no kind → ``("", …)``."""
+    key = fold(text)
+    m = _KIND.match(key)
+    if not m or len(key) == m.end():
+        return "", key
+    kind = _KINDS[m.group(1)]
+    return kind, f"{kind} {key[m.end() :]}"
+
+
+class AddressResolver:
+    """Finds the pre-July-2025 commune an address names and today's commune it became.
+
+    ``resolve("Thôn Đông, xã Hà Sơn, huyện Hà Trung, Thanh Hóa", within=commune)`` →
+    ``{"old": "Xã Hà Sơn, huyện Hà Trung, tỉnh Thanh Hóa", "commune": <Xã Tống Sơn>,
+    "split": False, "within": True}``, or None when the address names no old commune
+    (or names ``within`` by today's name). Among old communes of the same name the
+    places written after it decide, then whether one of them became ``within``. A
+    split commune resolves to its main successor; ``within`` says whether ``within``
+    received it (or a part of it). One resolver serves a whole file: answers are kept
+    per commune name and places.
+    """
+
+    def __init__(self):
+        self._seen: dict[tuple, dict | None] = {}
+
+    def resolve(self, address: str, *, within: Commune | None = None) -> dict | None:
+        parts = [_address_part(p) for p in re.split(r"[,;]", address or "") if p.strip()]
+        at = next((i for i, (kind, _key) in enumerate(parts) if kind in _COMMUNE_KINDS), None)
+        if at is None:
+            return None
+        name = parts[at][1]
+        places = tuple(key for _kind, key in parts[at + 1 :] if key)
+        if within is not None and name == within.name_folded:
+            return None
+        key = (name, places, within.pk if within is not None else None)
+        if key not in self._seen:
+            self._seen[key] = self._lookup(name, places, within)
+        return self._seen[key]
+
+    @staticmethod
+    def _lookup(name: str, places: tuple[str, ...], within: Commune | None) -> dict | None:
+        rows = list(
+            LegacyName.objects.filter(name_folded=name, commune__isnull=False)
+            .select_related("commune__province")
+            .order_by("old_code", "rank", "id")
+        )
+        if not rows:
+            return None
+        units: dict[tuple, list[LegacyName]] = {}
+        for row in rows:
+            units.setdefault((row.old_code, row.context_folded), []).append(row)
+
+        def placed(unit_key) -> int:
+            where = f" {unit_key[1]}".replace(",", " ")
+            return sum(f" {place} " in f"{where} " for place in places)
+
+        def mine(unit_key) -> bool:
+            return within is not None and any(r.commune_id == within.pk for r in units[unit_key])
+
+        best = max(units, key=lambda k: (placed(k), mine(k)))
+        if within is not None and not mine(best):
+            if Commune.objects.filter(name_folded=name).exists():
+                return None  # today's name of another commune: an address of today
+        successors = units[best]
+        main = successors[0]
+        return {
+            "old": main.label,
+            "commune": main.commune,
+            "split": len(successors) > 1,
+            "within": mine(best),
+            "main": within is not None and main.commune_id == within.pk,
+        }
