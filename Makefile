@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export XASO_DATA_DIR ?= $(CURDIR)/var
 export XASO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-test syslibs lint check test-sqlite test-postgres test-browser migrate demo messages clean
+.PHONY: run test install install-test syslibs lint check test-sqlite test-postgres test-browser migrate demo messages clean legacy-data
 
 $(BIN)/xaso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,3 +83,13 @@ messages: install-test
 
 clean:
 	rm -rf $(VENV) var
+
+## make legacy-data: regenerate src/xaso/geo/data/legacy-communes-2025.json (the pre-July-2025
+## communes and today's) from the two PyPI packages named in docs/geo.md. Never run at run time.
+LEGACY_SOURCES := build/legacy-sources
+legacy-data: install
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+		-d $(LEGACY_SOURCES) vietnamadminunits==1.0.4 vietnam-provinces==2026.9.0
+	$(BIN)/python -m xaso.geo.legacy_build \
+		$(LEGACY_SOURCES)/vietnamadminunits-1.0.4-py3-none-any.whl \
+		$(LEGACY_SOURCES)/vietnam_provinces-2026.9.0-py3-none-any.whl

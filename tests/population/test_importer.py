@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.population import conftest
 from tests.population.conftest import csv_upload, xlsx_upload
 from xaso.core.problems import Problem
 from xaso.population import importer
@@ -255,3 +256,92 @@ def test_an_export_reimports_into_another_commune_shape(registry_a, official, co
     job = importer.dry_run(_admin(official), commune_a, upload)
     # Everyone is already in the registry: each row is reported as a duplicate.
     assert job.rows_total == 29 and job.rows_with_errors == 29
+
+
+def test_addresses_written_with_old_commune_names_resolve_with_a_note(
+    registry_a, official, commune_a
+):
+    """Xã Hà Trung (commune A) was made of Thị trấn Hà Trung, Xã Hà Ngọc, Xã Yến Sơn, Xã
+    Hà Đông and part of Xã Hà Bình (whose main successor is Xã Hoạt Giang)."""
+    header = [*conftest.HEADER, "Địa chỉ"]
+    place = "huyện Hà Trung, tỉnh Thanh Hóa"
+    rows = [
+        ["C-1", "Lê Văn Một", "01/01/1970", "Nam", "", "", "Chủ hộ", "Chí Phúc", ""],
+        ["C-2", "Lê Văn Hai", "01/01/1971", "Nam", "", "", "Chủ hộ", "Chí Phúc", ""],
+        ["C-3", "Lê Văn Ba", "01/01/1972", "Nam", "", "", "Chủ hộ", "Chí Phúc", ""],
+        ["C-4", "Lê Văn Bốn", "01/01/1973", "Nam", "", "", "Chủ hộ", "Chí Phúc", ""],
+        ["C-5", "Lê Văn Năm", "01/01/1974", "Nam", "", "", "Chủ hộ", "Chí Phúc", ""],
+        ["C-6", "Lê Văn Sáu", "01/01/1975", "Nam", "", "", "Chủ hộ", "Chí Phúc", ""],
+    ]
+    addresses = [
+        f"Số 3, Thôn Chí Phúc, Thị trấn Hà Trung, {place}",
+        "thon chi phuc, xa ha ngoc, h. ha trung, thanh hoa",  # no accents, abbreviated
+        f"Thôn Chí Phúc, xã Hà Ngọc, {place}",  # the same old commune: one note, two rows
+        f"xã Hà Bình, {place}",  # split: the main successor is Xã Hoạt Giang
+        f"xã Hà Sơn, {place}",  # today's Xã Tống Sơn, not this commune
+        "Thôn Chí Phúc, xã Hà Trung, tỉnh Thanh Hóa",  # today's name: nothing to note
+    ]
+    rows = [[*r, a] for r, a in zip(rows, addresses, strict=True)]
+    job = importer.dry_run(_admin(official), commune_a, csv_upload(rows, header=header))
+    assert job.status == ImportJob.Status.DRY_RUN_OK, job.report  # notes are not errors
+    notes = [(n["row"], n["rows"], n["column"], n["message"]) for n in job.notes]
+    assert notes == [
+        (
+            2,
+            1,
+            "Địa chỉ",
+            "Địa chỉ ghi tên trước 7/2025 “Thị trấn Hà Trung, huyện Hà Trung, tỉnh Thanh "
+            "Hóa”: nay là Xã Hà Trung.",
+        ),
+        (
+            3,
+            2,
+            "Địa chỉ",
+            "Địa chỉ ghi tên trước 7/2025 “Xã Hà Ngọc, huyện Hà Trung, tỉnh Thanh Hóa”: "
+            "nay là Xã Hà Trung.",
+        ),
+        (
+            5,
+            1,
+            "Địa chỉ",
+            "Địa chỉ ghi tên trước 7/2025 “Xã Hà Bình, huyện Hà Trung, tỉnh Thanh Hóa”: đơn "
+            "vị này đã chia cho nhiều xã; xã kế thừa chính là Xã Hoạt Giang, Thanh Hóa, "
+            "xã này nhận một phần.",
+        ),
+        (
+            6,
+            1,
+            "Địa chỉ",
+            "Địa chỉ ghi tên trước 7/2025 “Xã Hà Sơn, huyện Hà Trung, tỉnh Thanh Hóa”: nay là "
+            "Xã Tống Sơn, Thanh Hóa, không phải xã này.",
+        ),
+    ]
+    job = importer.commit(_admin(official), job)
+    assert job.status == ImportJob.Status.COMMITTED and len(job.notes) == 4
+    # The address is kept as written: nothing the official typed is lost.
+    assert Household.objects.get(commune=commune_a, number="C-2").address == addresses[1]
+
+
+def test_the_import_check_page_and_api_show_the_notes(registry_a, official, commune_a, client):
+    header = [*conftest.HEADER, "Địa chỉ"]
+    rows = [
+        [
+            "D-1",
+            "Lê Văn Một",
+            "01/01/1970",
+            "Nam",
+            "",
+            "",
+            "Chủ hộ",
+            "Chí Phúc",
+            "",
+            "xã Yến Sơn, huyện Hà Trung",
+        ]
+    ]
+    admin = _admin(official)
+    job = importer.dry_run(admin, commune_a, csv_upload(rows, header=header))
+    client.force_login(admin)
+    page = client.get(f"/x/15271/van-phong/dan-cu/nhap-tep/{job.pk}/").content.decode()
+    assert "Xã Yến Sơn, huyện Hà Trung, tỉnh Thanh Hóa" in page and "nay là Xã Hà Trung" in page
+    body = client.get(f"/api/v1/communes/15271/imports/{job.pk}").json()
+    assert body["notes"][0]["rows"] == 1 and "Xã Yến Sơn" in body["notes"][0]["message"]

@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from xaso.core.api import Page, Text
@@ -42,6 +42,30 @@ class CommuneBrief(Schema):
         return obj["url"] if isinstance(obj, dict) else obj.get_absolute_url()
 
 
+class LegacyMatchOut(Schema):
+    """The pre-July-2025 unit a search result was found by."""
+
+    name: str = Field(description="Tên cũ, ví dụ “Xã Hà Sơn”")
+    district: str = Field(description="Huyện cũ (rỗng với tên tỉnh cũ hoặc huyện đảo)")
+    province: str = Field(description="Tỉnh cũ")
+    old_code: str | None = Field(description="Mã cũ 5 chữ số, nếu có")
+    main: bool = Field(
+        description="Xã này là xã kế thừa chính; false: chỉ nhận một phần của đơn vị cũ"
+    )
+    label: str = Field(description="“Xã Hà Sơn, huyện Hà Trung, tỉnh Thanh Hóa”")
+    text: str = Field(description="Dòng hiển thị: “Trước 7/2025: …”")
+
+
+class CommuneHit(CommuneBrief):
+    legacy_match: LegacyMatchOut | None = Field(
+        None, description="Tên cũ (trước 7/2025) đã khớp với từ tìm, nếu có"
+    )
+
+    @staticmethod
+    def resolve_legacy_match(obj) -> dict | None:
+        return selectors.legacy_match(obj)
+
+
 class LeaderOut(Schema):
     name: str
     title: str
@@ -70,7 +94,11 @@ def list_provinces(request, q: Text = ""):
     ]
 
 
-@router.get("/communes", response=list[CommuneBrief], summary="Tìm xã/phường (không dấu được)")
+@router.get(
+    "/communes",
+    response=list[CommuneHit],
+    summary="Tìm xã/phường (không dấu được, cả tên trước 7/2025)",
+)
 @paginate(Page)
 def list_communes(request, province: str | None = None, q: Text = ""):
     prov = None

@@ -83,12 +83,27 @@ class Commune(models.Model):
 
 
 class LegacyName(models.Model):
-    """A name a unit had before the 2025 reorganisation, pointing at today's unit."""
+    """A name a unit had before the 2025 reorganisation, pointing at today's unit.
+
+    An old commune split between several of today's communes has one row for each,
+    ``rank`` 0 for its main successor. Shipped rows carry the old district and province
+    (``xaso load_units``); rows a province imports (``xaso import_legacy_names``) may
+    only have a free ``context``.
+    """
 
     name = models.CharField(_("Tên cũ"), max_length=100)
     name_folded = models.CharField(max_length=100, editable=False, db_index=True)
     old_code = models.PositiveIntegerField(_("Mã cũ"), null=True, blank=True)
     context = models.CharField(_("Thuộc (huyện, tỉnh cũ)"), max_length=200, blank=True)
+    district = models.CharField(_("Huyện cũ"), max_length=100, blank=True)
+    old_province = models.CharField(_("Tỉnh cũ"), max_length=100, blank=True)
+    context_folded = models.CharField(max_length=200, editable=False, blank=True)
+    rank = models.PositiveSmallIntegerField(
+        _("Thứ tự"),
+        default=0,
+        help_text=_("0: xã kế thừa chính; 1, 2…: xã nhận một phần của đơn vị cũ."),
+    )
+    split = models.BooleanField(_("Bị chia cho nhiều xã"), default=False)
     province = models.ForeignKey(
         Province, on_delete=models.CASCADE, null=True, blank=True, related_name="legacy_names"
     )
@@ -98,6 +113,7 @@ class LegacyName(models.Model):
     source = models.CharField(_("Nguồn"), max_length=200, blank=True)
 
     class Meta:
+        ordering = ["rank", "id"]
         verbose_name = _("Tên cũ (trước 7/2025)")
         verbose_name_plural = _("Tên cũ (trước 7/2025)")
         constraints = [
@@ -108,11 +124,29 @@ class LegacyName(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """``Xã Hà Sơn, huyện Hà Trung, tỉnh Thanh Hóa``: the name with where it was."""
+        return legacy_label(self.name, self.district, self.old_province, self.context)
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(self.name)
+        self.context_folded = fold(self.context or f"{self.district} {self.old_province}")[:200]
         super().save(*args, **kwargs)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def legacy_label(name: str, district: str = "", old_province: str = "", context: str = "") -> str:
+    """The old name and the units it belonged to, written as in a sentence: the kind of
+    each unit after the first is in lower case (``huyện Hà Trung``, ``tỉnh Thanh Hóa``)."""
+    if district or old_province:
+        return ", ".join([name, *(_lower_first(p) for p in (district, old_province) if p)])
+    return f"{name}, {context}" if context else name
 
 
 class CommuneProfile(models.Model):

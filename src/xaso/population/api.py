@@ -105,6 +105,13 @@ class ProblemRow(Schema):
     message: str
 
 
+class NoteRow(Schema):
+    row: int
+    rows: int
+    column: str
+    message: str
+
+
 class ImportJobOut(Schema):
     id: int
     filename: str
@@ -114,6 +121,7 @@ class ImportJobOut(Schema):
     rows_with_errors: int
     error: str
     problems: list[ProblemRow]
+    notes: list[NoteRow]
     committed_at: dt.datetime | None
     persons_created: int
     households_created: int
@@ -310,6 +318,7 @@ def _job(job: ImportJob) -> dict:
         "rows_with_errors": job.rows_with_errors,
         "error": job.error,
         "problems": job.report or [],
+        "notes": job.notes or [],
         "committed_at": job.committed_at,
         "persons_created": job.persons_created,
         "households_created": job.households_created,

@@ -36,6 +36,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.text import fold
+from xaso.geo.selectors import AddressResolver
 from xaso.population.choices import Event, Relationship, Residence, VillageKind
 from xaso.population.models import Household, ImportJob, Person, PersonChange, Village
 from xaso.population.services import clean_ethnicity
@@ -293,11 +294,46 @@ class Report:
     rows_with_errors: int = 0
     problems_total: int = 0
     problems: list = field(default_factory=list)
+    #: What the official should know but need not fix (an address written with a
+    #: commune's name of before July 2025): one note per distinct case, with its rows.
+    notes: dict = field(default_factory=dict)
 
     def add(self, row: int, column: str, message) -> None:
         self.problems_total += 1
         if len(self.problems) < MAX_REPORTED:
             self.problems.append({"row": row, "column": column, "message": str(message)})
+
+    def note(self, key, row: int, column: str, message) -> None:
+        if key in self.notes:
+            self.notes[key]["rows"] += 1
+        elif len(self.notes) < MAX_REPORTED:
+            self.notes[key] = {"row": row, "rows": 1, "column": column, "message": str(message)}
+
+
+def _old_address_note(found: dict, commune) -> str:
+    """What the import check says about an address that names a pre-July-2025 commune."""
+    params = {
+        "old": found["old"],
+        "commune": found["commune"].name,
+        "province": found["commune"].province.name,
+    }
+    if found["main"]:
+        return _("Địa chỉ ghi tên trước 7/2025 “%(old)s”: nay là %(commune)s.") % params
+    if found["within"]:
+        return (
+            _(
+                "Địa chỉ ghi tên trước 7/2025 “%(old)s”: đơn vị này đã chia cho nhiều xã; "
+                "xã kế thừa chính là %(commune)s, %(province)s, xã này nhận một phần."
+            )
+            % params
+        )
+    return (
+        _(
+            "Địa chỉ ghi tên trước 7/2025 “%(old)s”: nay là %(commune)s, %(province)s, "
+            "không phải xã này."
+        )
+        % params
+    )
 
 
 @dataclass
@@ -418,6 +454,7 @@ def scan(f, filename: str, commune, *, writer: _Writer | None = None) -> Report:
         )
     )
     report = Report()
+    addresses = AddressResolver()
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
     households: dict[str, _Household] = {}
@@ -566,6 +603,15 @@ def scan(f, filename: str, commune, *, writer: _Writer | None = None) -> Report:
                         "relationship",
                         _("Hộ số %(number)s có nhiều hơn một chủ hộ.") % {"number": number},
                     )
+        address = _cell_text(get(values, "address"))[:255]
+        old_place = addresses.resolve(address, within=commune) if address else None
+        if old_place is not None:
+            report.note(
+                (old_place["old"], old_place["commune"].pk),
+                row_number,
+                label.get("address", EXPORT_HEADERS["address"]),
+                _old_address_note(old_place, commune),
+            )
         for column, message in problems:
             report.add(row_number, column, message)
         if problems:
@@ -576,7 +622,7 @@ def scan(f, filename: str, commune, *, writer: _Writer | None = None) -> Report:
                 "row": row_number,
                 "household_number": number,
                 "village_id": village_id,
-                "address": _cell_text(get(values, "address"))[:255],
+                "address": address,
                 "full_name": full_name,
                 "folded": folded,
                 "date_of_birth": dob,
@@ -619,6 +665,7 @@ def _apply(job: ImportJob, report: Report) -> None:
     job.rows_total = report.rows_total
     job.rows_with_errors = report.rows_with_errors
     job.report = report.problems
+    job.notes = list(report.notes.values())
     job.status = (
         ImportJob.Status.HAS_ERRORS if report.problems_total else ImportJob.Status.DRY_RUN_OK
     )

@@ -217,6 +217,9 @@ class ImportJob(CommuneOwned):
     rows_total = models.PositiveIntegerField(default=0)
     rows_with_errors = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=list, blank=True)
+    #: Notes that do not stop the import: {row, rows, column, message} (an address
+    #: written with a commune's name of before July 2025, and what it is today).
+    notes = models.JSONField(default=list, blank=True)
     error = models.CharField(_("Lỗi tệp"), max_length=500, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     persons_created = models.PositiveIntegerField(default=0)

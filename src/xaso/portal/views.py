@@ -33,7 +33,9 @@ def commune_search(request):
     if request.GET.get("province"):
         number = selectors.parse_province_code(request.GET["province"])
         province = Province.objects.filter(code=number).first() if number is not None else None
-    results = selectors.search_communes(q, province)[:30] if fold(q) else []
+    results = list(selectors.search_communes(q, province)[:30]) if fold(q) else []
+    for commune in results:
+        commune.legacy_line = selectors.legacy_line(commune)
     template = (
         "portal/_commune_results.html"
         if request.headers.get("HX-Request")
