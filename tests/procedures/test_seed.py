@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from xaso.audit.models import AuditEvent
 from xaso.procedures import formschema
@@ -80,6 +81,6 @@ def test_the_management_command_refuses_an_unknown_commune(demo):
 def test_the_demo_seeder_fills_both_demo_communes(commune_a, commune_b):
     from xaso.core.registry import registry
 
-    registry.seeders["procedures"].run()
+    registry.seeders["procedures"].run(now=timezone.now())
     assert Procedure.objects.filter(commune=commune_a).count() == len(TEMPLATES)
     assert Procedure.objects.filter(commune=commune_b).count() == len(TEMPLATES)

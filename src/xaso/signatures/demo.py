@@ -10,6 +10,8 @@ created twice.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from xaso.accounts.demo import DEMO_COMMUNE_CODE
 from xaso.accounts.models import User
 from xaso.geo.models import Commune
@@ -21,11 +23,13 @@ ORGANISATION = "UBND xã Hà Trung"
 PEOPLE = [("chutich.hatrung", "Chủ tịch UBND xã"), ("phochutich.hatrung", "Phó Chủ tịch UBND xã")]
 
 
-def seed() -> dict:
+def seed(*, now: dt.datetime) -> dict:
+    """The demo certificates are issued at ``now`` (the demo's reference moment) and
+    valid two years from it."""
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     if TrustAnchor.objects.filter(name=ROOT_NAME).exists():
         return {"credentials": SigningCredential.objects.filter(commune=commune).count()}
-    ca = testca.TestCA("Xã Số Demo")
+    ca = testca.TestCA("Xã Số Demo", now=now)
     services.add_trust_anchor(None, name=ROOT_NAME, pem=ca.root.pem.decode())
     created = 0
     for username, title in PEOPLE:
@@ -40,6 +44,7 @@ def seed() -> dict:
             data=issued.pkcs12(testca.DEMO_PASSPHRASE),
             passphrase=testca.DEMO_PASSPHRASE,
             label=f"{user.display_name} (demo)",
+            now=now,
         )
         created += 1
     admin = User.objects.filter(username="quantri.hatrung").first()
@@ -52,6 +57,7 @@ def seed() -> dict:
             data=issued.pkcs12(testca.DEMO_PASSPHRASE),
             passphrase=testca.DEMO_PASSPHRASE,
             label=f"{ORGANISATION} (demo)",
+            now=now,
         )
         created += 1
     return {"credentials": created}
