@@ -13,8 +13,9 @@ included). ``time.monotonic`` and ``time.perf_counter`` are left alone, so timeo
 durations stay real. Subprocesses do not inherit it: give them the moment explicitly.
 
 Tests that touch dates, deadlines, demo data, reminders or figures carry
-``@pytest.mark.dates``; ``make test-dates`` runs them at several moments (a Monday
-morning, a Friday after the counter cut-off, the eve of Tết, New Year's Eve 23:59).
+``@pytest.mark.dates``; ``make test-dates`` runs them at the moments of its
+``TEST_MOMENTS`` (a Monday morning, a Friday after the counter cut-off, the eve of Tết,
+New Year's Eve 23:59).
 """
 
 from __future__ import annotations
@@ -30,14 +31,6 @@ from xaso.workdays.calendar import VN
 
 #: An ordinary working morning: a Wednesday at 09:30 in Vietnam.
 DEFAULT_NOW = "2026-11-18T09:30:00+07:00"
-
-#: The moments ``make test-dates`` runs the date-touching tests at (see the Makefile).
-MOMENTS = {
-    "monday-morning": "2026-11-23T08:00:00+07:00",  # the day before the 24/11 holiday
-    "friday-after-cutoff": "2026-11-27T16:00:00+07:00",  # after the 15:00 counter cut-off
-    "tet-eve": "2027-02-05T09:00:00+07:00",  # Giao thừa 2027, a public holiday
-    "new-years-eve": "2026-12-31T23:59:00+07:00",  # a minute before the year turns
-}
 
 
 def parse_moment(value: str | dt.datetime) -> dt.datetime:

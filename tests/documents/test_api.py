@@ -11,6 +11,8 @@ from tests.conftest import user
 from tests.documents.conftest import TEMPLATE_FIELDS, make_pdf
 from xaso.documents.models import Document
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture
 def api(commune_a):

@@ -1,8 +1,11 @@
 """The demo seeder makes documents in every stage, signed with the demo certificates."""
 
+import pytest
 from django.utils import timezone
 
 from xaso.documents.models import Direction, Document, Status
+
+pytestmark = pytest.mark.dates
 
 
 def test_the_demo_has_documents_in_every_stage_and_runs_twice(commune_a, commune_b):

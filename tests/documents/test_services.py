@@ -16,6 +16,8 @@ from xaso.core.problems import Problem
 from xaso.documents import selectors, services
 from xaso.documents.models import Direction, Document, Status
 
+pytestmark = pytest.mark.dates
+
 VN = dt.timezone(dt.timedelta(hours=7))
 
 

@@ -24,6 +24,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from xaso.dossiers import paper
 from xaso.dossiers.paper import PaperDossier, PaperStep
 
+pytestmark = pytest.mark.dates
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 A5 = (419.53, 595.28)
 A4_LANDSCAPE = (841.89, 595.28)

@@ -10,6 +10,8 @@ from tests.dossiers.conftest import PDF
 from xaso.dossiers import services
 from xaso.dossiers.models import Dossier, State
 
+pytestmark = pytest.mark.dates
+
 SCORES = {
     k: 2 for k in ("contacts", "agencies", "one_stop", "publication", "attitude", "complaints")
 }

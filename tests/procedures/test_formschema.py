@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from xaso.procedures import formschema
 
+pytestmark = pytest.mark.dates
+
 SCHEMA = {
     "fields": [
         {

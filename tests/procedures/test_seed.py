@@ -13,6 +13,8 @@ from xaso.procedures import formschema
 from xaso.procedures.models import Procedure
 from xaso.procedures.services import check_procedure, install_catalog, national_templates
 
+pytestmark = pytest.mark.dates
+
 TEMPLATES = national_templates()
 
 

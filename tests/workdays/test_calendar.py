@@ -5,6 +5,8 @@ import pytest
 from xaso.workdays import services
 from xaso.workdays.calendar import VN, Calendar
 
+pytestmark = pytest.mark.dates
+
 
 def at(y, m, d, hh=9, mm=0):
     return dt.datetime(y, m, d, hh, mm, tzinfo=VN)

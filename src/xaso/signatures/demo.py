@@ -24,12 +24,13 @@ PEOPLE = [("chutich.hatrung", "Chủ tịch UBND xã"), ("phochutich.hatrung", "
 
 
 def seed(*, now: dt.datetime) -> dict:
-    """The demo certificates are issued at ``now`` (the demo's reference moment) and
-    valid two years from it."""
+    """The demo certificates are valid from a year before ``now`` (the demo's reference
+    moment) to a year after it: a signature is made at the clock's moment (PAdES signing
+    time), which may lie on either side of the reference moment."""
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     if TrustAnchor.objects.filter(name=ROOT_NAME).exists():
         return {"credentials": SigningCredential.objects.filter(commune=commune).count()}
-    ca = testca.TestCA("Xã Số Demo", now=now)
+    ca = testca.TestCA("Xã Số Demo", now=now - dt.timedelta(days=365))
     services.add_trust_anchor(None, name=ROOT_NAME, pem=ca.root.pem.decode())
     created = 0
     for username, title in PEOPLE:
