@@ -107,7 +107,7 @@ def check_pdf(data: bytes | None, field: str = "file") -> int:
 
 
 def _add_file(
-    doc: Document, kind: str, content: bytes, *, name: str, actor, note=""
+    doc: Document, kind: str, content: bytes, *, name: str, actor, note="", at=None
 ) -> DocumentFile:
     last = doc.files.order_by("-version").values_list("version", flat=True).first() or 0
     return DocumentFile.objects.create(
@@ -118,6 +118,7 @@ def _add_file(
         content=content,
         note=note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=at or timezone.now(),
     )
 
 
@@ -240,9 +241,9 @@ def _receive(
         doc.arrival_year = year
         doc.arrival_number = numbering.take_number(commune, year, numbering.INCOMING_SERIES)
         doc.save()
-        _add_file(doc, FileKind.ORIGINAL, pdf, name=filename, actor=actor)
+        _add_file(doc, FileKind.ORIGINAL, pdf, name=filename, actor=actor, at=now)
         for name, data in attachments:
-            _add_file(doc, FileKind.ATTACHMENT, data, name=name, actor=actor)
+            _add_file(doc, FileKind.ATTACHMENT, data, name=name, actor=actor, at=now)
         DocumentEvent.log(
             doc,
             actor,
@@ -619,7 +620,13 @@ def create_draft(
     with transaction.atomic():
         doc.save()
         _add_file(
-            doc, FileKind.DRAFT, content, name=filename or "du-thao.pdf", actor=actor, note=note
+            doc,
+            FileKind.DRAFT,
+            content,
+            name=filename or "du-thao.pdf",
+            actor=actor,
+            note=note,
+            at=now,
         )
         DocumentEvent.log(
             doc,
@@ -723,7 +730,14 @@ def number(actor, doc: Document, *, now: dt.datetime | None = None, ip=None) -> 
             line = f"Số: {doc.symbol} · {numbering.place_name(doc.commune)}, {date_words(day)}"
             content = stamp_number(bytes(doc.current_file().content), line)
         if content is not None:
-            _add_file(doc, FileKind.NUMBERED, content, name=f"{_slug(doc.symbol)}.pdf", actor=actor)
+            _add_file(
+                doc,
+                FileKind.NUMBERED,
+                content,
+                name=f"{_slug(doc.symbol)}.pdf",
+                actor=actor,
+                at=now,
+            )
     return doc
 
 

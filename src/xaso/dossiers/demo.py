@@ -24,9 +24,12 @@ SAMPLE_PDF = (
 )
 
 
-def sample_form(schema: dict, user=None) -> dict:
+def sample_form(schema: dict, user=None, *, today: dt.date | None = None) -> dict:
     """Valid answers for a procedure's form: prefilled where the platform knows the
-    citizen, plausible values elsewhere."""
+    citizen, plausible values elsewhere; dates a month before or after ``today``
+    (default the commune's today)."""
+    from django.utils import timezone
+
     from xaso.procedures import formschema
 
     known = formschema.prefill(schema, user) if user is not None else {}
@@ -40,7 +43,9 @@ def sample_form(schema: dict, user=None) -> dict:
         if kind == "checkbox":
             out[key] = True
         elif kind == "date":
-            out[key] = "2027-06-01" if field.get("when") == "future" else "2025-09-02"
+            today = today or timezone.localdate()
+            offset = dt.timedelta(days=30 if field.get("when") == "future" else -30)
+            out[key] = (today + offset).isoformat()
         elif kind == "integer":
             low = field.get("min")
             out[key] = low if isinstance(low, int) and low > 0 else 1
@@ -155,7 +160,7 @@ def _seed_commune(commune, procedures, plan: str, m: Moments) -> int:
             procedure_code=procedure.code,
             channel=channel,
             applicant=_applicant(who),
-            form=sample_form(procedure.form_schema, who),
+            form=sample_form(procedure.form_schema, who, today=at.astimezone(VN).date()),
             files=[_File("giay-to.pdf", SAMPLE_PDF)],
             now=at,
         )

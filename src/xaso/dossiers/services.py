@@ -154,13 +154,13 @@ def validate_applicant(data: dict) -> dict:
     return clean
 
 
-def validate_form(procedure, form: dict) -> dict:
+def validate_form(procedure, form: dict, *, today: dt.date | None = None) -> dict:
     from xaso.procedures import formschema
 
     if not isinstance(form, dict):
         raise ValidationError({"form": _("Tờ khai phải là một đối tượng JSON.")})
     try:
-        return formschema.validate(procedure.form_schema or {"fields": []}, form)
+        return formschema.validate(procedure.form_schema or {"fields": []}, form, today=today)
     except ValidationError as exc:
         if hasattr(exc, "message_dict"):
             raise ValidationError({f"form.{k}": v for k, v in exc.message_dict.items()}) from None
@@ -215,9 +215,11 @@ def submit_dossier(
     if procedure is None:
         raise ValidationError({"procedure": _("Thủ tục không có trong danh mục của xã.")})
     applicant = validate_applicant(applicant or {})
-    cleaned_form = validate_form(procedure, form if form is not None else {})
-    checked = attachment_checks.check(files)
     now = now or timezone.now()
+    cleaned_form = validate_form(
+        procedure, form if form is not None else {}, today=now.astimezone(VN).date()
+    )
+    checked = attachment_checks.check(files)
     calendar = Calendar.current()
     effective, due = calendar.due_at(now, procedure.deadline_days, channel)
     applicant_user = actor if channel == Channel.ONLINE else _citizen_with_phone(applicant["phone"])
