@@ -73,7 +73,7 @@ TEST_MOMENTS ?= 2026-11-23T08:00+07:00 2026-11-27T16:00+07:00 2027-02-05T09:00+0
 test-dates: install-test
 	@for moment in $(TEST_MOMENTS); do \
 		echo "Tests marked dates at $$moment"; \
-		$(BIN)/pytest -q -m "dates and not browser" -p no:cacheprovider --frozen-now=$$moment || exit 1; \
+		DATABASE_URL= $(BIN)/pytest -q -m "dates and not browser" -p no:cacheprovider --frozen-now=$$moment || exit 1; \
 	done
 
 ## PostgreSQL pass: runs when a server answers at PG_TEST_URL, says so when not.
