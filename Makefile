@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export XASO_DATA_DIR ?= $(CURDIR)/var
 export XASO_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-test syslibs lint check test-sqlite test-postgres test-browser migrate demo messages clean legacy-data
+.PHONY: run test install install-test syslibs lint check test-sqlite test-dates test-postgres test-browser migrate demo messages clean legacy-data
 
 $(BIN)/xaso: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,16 @@ test-sqlite: install-test
 test-browser: install-test
 	$(BIN)/pytest -q -m browser -p no:cacheprovider
 
+## The tests marked `dates` (dates, deadlines, demo data, reminders, figures) again, on
+## SQLite, at four moments (tests/clock.py): a Monday morning before a holiday, a Friday
+## after the 15:00 counter cut-off, the eve of Tết 2027 (a holiday) and New Year's Eve.
+TEST_MOMENTS ?= 2026-11-23T08:00+07:00 2026-11-27T16:00+07:00 2027-02-05T09:00+07:00 2026-12-31T23:59+07:00
+test-dates: install-test
+	@for moment in $(TEST_MOMENTS); do \
+		echo "Tests marked dates at $$moment"; \
+		DATABASE_URL= $(BIN)/pytest -q -m "dates and not browser" -p no:cacheprovider --frozen-now=$$moment || exit 1; \
+	done
+
 ## PostgreSQL pass: runs when a server answers at PG_TEST_URL, says so when not.
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
@@ -75,8 +85,9 @@ test-postgres: install-test
 		echo "PostgreSQL NOT reachable at $(PG_TEST_URL): PostgreSQL pass skipped"; \
 	fi
 
-## make test: lint, checks, unit + API on SQLite, the same on PostgreSQL, browser tests.
-test: lint check test-sqlite test-postgres test-browser
+## make test: lint, checks, unit + API on SQLite, the date-touching tests at four more
+## moments, the same on PostgreSQL, browser tests.
+test: lint check test-sqlite test-dates test-postgres test-browser
 
 messages: install-test
 	cd src/xaso && ../../$(BIN)/xaso makemessages -l en --no-obsolete && ../../$(BIN)/xaso compilemessages -l en

@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = "xaso_bench_population"
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -290,8 +292,8 @@ def main() -> int:
             call_command("migrate", verbosity=0)
             call_command("createcachetable", verbosity=0)
             load_units()
-            seed_foundation()
-            seed_population()
+            seed_foundation(now=timezone.now())
+            seed_population(now=timezone.now())
             log(
                 f"machine: {cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
             )

@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.utils import timezone
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -71,7 +73,7 @@ def setup(database_url: str, workdir: Path) -> None:
     from xaso.geo.services import load_units
 
     load_units()
-    seed()
+    seed(now=timezone.now())
     print(f"  database ready in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
 

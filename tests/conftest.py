@@ -9,8 +9,12 @@ import contextlib
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from xaso.accounts.demo import DEMO_COMMUNE_CODE, OTHER_COMMUNE_CODE
+
+# Every test runs at a fixed moment, never at the real date (tests/clock.py).
+pytest_plugins = ["tests.clock"]
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +52,7 @@ def demo(units):
     """Xã Hà Trung (commune A) and Xã Hà Long (commune B) with officials of every role."""
     from xaso.accounts.demo import seed
 
-    return seed()
+    return seed(now=timezone.now())
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from xaso.accounts.demo import DEMO_PASSWORD
 from xaso.accounts.models import User
 from xaso.audit.models import AuditEvent
 
+pytestmark = pytest.mark.dates
+
 
 def test_officials_sign_in_with_username_and_password(client, demo):
     r = client.post("/dang-nhap/", {"username": "motcua.hatrung", "password": DEMO_PASSWORD})

@@ -6,6 +6,8 @@ from xaso.accounts.models import CitizenProfile, Membership, User
 from xaso.accounts.sms import MemoryTransport
 from xaso.audit.models import AuditEvent
 
+pytestmark = pytest.mark.dates
+
 
 def last_code() -> str:
     return re.search(r"\b(\d{6})\b", MemoryTransport.outbox[-1].body).group(1)

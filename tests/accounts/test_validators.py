@@ -10,6 +10,8 @@ from xaso.accounts.validators import (
     validate_identity_number,
 )
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.mark.parametrize(
     "raw", ["0912345678", "+84912345678", "84912345678", "0912.345.678", "091 234 5678"]

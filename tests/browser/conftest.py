@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS
 
@@ -41,7 +42,7 @@ def site(live_server):
     from xaso.geo.services import load_units
 
     load_units()
-    seed()
+    seed(now=timezone.now())
     return live_server
 
 

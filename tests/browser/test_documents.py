@@ -8,6 +8,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.support import ARTIFACTS, PHONE
@@ -21,7 +22,7 @@ OFFICE = "/x/15271/van-phong/van-ban/"
 def documents_site(site):
     from xaso.signatures.demo import seed
 
-    seed()  # the demo CA and the chairman's and the commune's certificates
+    seed(now=timezone.now())  # the demo CA and the chairman's and the commune's certificates
     return site
 
 

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.support import ARTIFACTS, PHONE
@@ -26,7 +27,7 @@ def feedback_site(site, settings, tmp_path):
     from xaso.feedback.demo import seed
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    seed()
+    seed(now=timezone.now())
     return site
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.support import ARTIFACTS, PHONE
 from xaso.signatures.testca import DEMO_PASSPHRASE, sample_pdf
@@ -21,7 +22,7 @@ def test_a_leader_signs_a_pdf_and_anyone_verifies_it_on_a_phone(
 ):
     from xaso.signatures.demo import seed
 
-    seed()
+    seed(now=timezone.now())
     source = tmp_path / "quyet-dinh.pdf"
     source.write_bytes(sample_pdf(2))
 

@@ -3,6 +3,8 @@ import pytest
 from xaso.accounts.sms import MemoryTransport
 from xaso.workdays.models import CalendarOverride
 
+pytestmark = pytest.mark.dates
+
 URL = "/api/v1/auth/phone-code"
 
 

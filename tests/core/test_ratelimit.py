@@ -7,6 +7,8 @@ import pytest
 
 from xaso.core import ratelimit
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.mark.django_db
 def test_counts_within_the_window_on_the_configured_cache():

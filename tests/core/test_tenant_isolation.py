@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from xaso.accounts.models import CitizenProfile
 
@@ -70,7 +71,7 @@ def _population_samples(commune) -> dict[str, int]:
     from xaso.population.demo import seed
     from xaso.population.models import Household, ImportJob, Person
 
-    seed()
+    seed(now=timezone.now())
     return {
         "person_id": Person.objects.filter(commune=commune).first().pk,
         "household_id": Household.objects.filter(commune=commune).first().pk,
@@ -82,7 +83,7 @@ def _feedback_samples(commune) -> dict[str, int]:
     from xaso.feedback.demo import seed
     from xaso.feedback.models import Photo, Report
 
-    seed()
+    seed(now=timezone.now())
     samples = {"report_id": Report.objects.filter(commune=commune).first().pk}
     photo = Photo.objects.filter(report__commune=commune).first()
     if photo is not None:

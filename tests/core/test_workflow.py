@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from xaso.core.problems import from_problem
 from xaso.core.workflow import WORKFLOWS, Problem, Workflow
@@ -78,7 +79,7 @@ def test_a_transition_saves_writes_the_timeline_and_the_audit(db, demo, commune_
     from xaso.feedback.demo import seed
     from xaso.feedback.models import WORKFLOW, Report, ReportEvent, Status
 
-    seed()
+    seed(now=timezone.now())
     report = Report.objects.filter(commune=commune_a, status=Status.NEW).first()
     actor = user("motcua.hatrung")
     before, after, event = WORKFLOW.transition(
@@ -102,7 +103,7 @@ def test_a_refused_transition_writes_nothing(db, demo, commune_a):
     from xaso.feedback.demo import seed
     from xaso.feedback.models import WORKFLOW, Report, Status
 
-    seed()
+    seed(now=timezone.now())
     report = Report.objects.filter(commune=commune_a, status=Status.NEW).first()
     events, audits = report.events.count(), AuditEvent.objects.count()
     with pytest.raises(Problem):

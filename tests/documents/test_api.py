@@ -5,10 +5,13 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.conftest import user
 from tests.documents.conftest import TEMPLATE_FIELDS, make_pdf
 from xaso.documents.models import Document
+
+pytestmark = pytest.mark.dates
 
 
 @pytest.fixture
@@ -73,7 +76,7 @@ def test_the_whole_workflow_through_the_api(client, api, bearer, commune_a):
     from xaso.signatures.services import verify_pdf
     from xaso.signatures.testca import DEMO_PASSPHRASE
 
-    seed()
+    seed(now=timezone.now())
     clerk, leader, specialist = (
         bearer("vanthu.hatrung"),
         bearer("chutich.hatrung"),

@@ -1,14 +1,19 @@
 """The demo seeder makes documents in every stage, signed with the demo certificates."""
 
+import pytest
+from django.utils import timezone
+
 from xaso.documents.models import Direction, Document, Status
+
+pytestmark = pytest.mark.dates
 
 
 def test_the_demo_has_documents_in_every_stage_and_runs_twice(commune_a, commune_b):
     from xaso.documents.demo import seed
     from xaso.signatures.demo import seed as seed_signatures
 
-    seed_signatures()
-    result = seed()
+    seed_signatures(now=timezone.now())
+    result = seed(now=timezone.now())
     statuses = set(Document.objects.filter(commune=commune_a).values_list("status", flat=True))
     assert {Status.REGISTERED, Status.ASSIGNED, Status.HANDLED} <= statuses
     assert {Status.DRAFT, Status.SUBMITTED, Status.ISSUED} <= statuses
@@ -19,5 +24,5 @@ def test_the_demo_has_documents_in_every_stage_and_runs_twice(commune_a, commune
     arrived = Document.objects.get(commune=commune_b, direction=Direction.INCOMING)
     assert arrived.source_document == issued and arrived.arrival_number == 1
     count = Document.objects.count()
-    seed()
+    seed(now=timezone.now())
     assert Document.objects.count() == count

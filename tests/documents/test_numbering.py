@@ -11,6 +11,8 @@ from django.db import connection
 from xaso.documents.models import Document
 from xaso.documents.services import number
 
+pytestmark = pytest.mark.dates
+
 VN = dt.timezone(dt.timedelta(hours=7))
 
 

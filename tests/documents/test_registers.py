@@ -3,10 +3,13 @@
 import datetime as dt
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from xaso.documents import selectors, services
 from xaso.documents.models import Document
+
+pytestmark = pytest.mark.dates
 
 VN = dt.timezone(dt.timedelta(hours=7))
 

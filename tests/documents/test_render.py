@@ -6,6 +6,8 @@ import pytest
 
 from xaso.core.text import date_words
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.mark.parametrize(
     "day,expected",

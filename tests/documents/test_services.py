@@ -8,12 +8,15 @@ import email.message
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tests.conftest import user
 from tests.documents.conftest import make_pdf
 from xaso.core.problems import Problem
 from xaso.documents import selectors, services
 from xaso.documents.models import Direction, Document, Status
+
+pytestmark = pytest.mark.dates
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
@@ -177,7 +180,7 @@ def test_an_uploaded_draft_keeps_its_pdf_and_is_numbered_in_the_register(
 def credentials(commune_a):
     from xaso.signatures.demo import seed
 
-    seed()
+    seed(now=timezone.now())
     from xaso.signatures.testca import DEMO_PASSPHRASE
 
     return DEMO_PASSPHRASE

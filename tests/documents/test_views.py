@@ -6,6 +6,8 @@ import pytest
 from tests.documents.conftest import TEMPLATE_FIELDS, make_pdf
 from xaso.documents.models import Document, Status
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture
 def base(commune_a):

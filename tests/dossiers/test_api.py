@@ -12,6 +12,8 @@ from tests.dossiers.conftest import APPLICANT, FORM, PDF, png_bytes
 from xaso.dossiers import selectors, services
 from xaso.dossiers.models import Attachment, Dossier, State
 
+pytestmark = pytest.mark.dates
+
 BASE = "/api/v1/communes/15271"
 
 

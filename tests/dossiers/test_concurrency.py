@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from django.db import connection
@@ -17,7 +16,7 @@ PROCESSES = 4
 EACH = 25
 
 CHILD = r"""
-import json, os, sys, time
+import datetime as dt, json, os, sys, time
 import django
 from django.conf import settings
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xaso.settings_test")
@@ -31,11 +30,12 @@ officer = User.objects.get(username="motcua.hatrung")
 applicant = json.loads(os.environ["DOSSIER_APPLICANT"])
 form = json.loads(os.environ["DOSSIER_FORM"])
 start = float(os.environ["DOSSIER_START"])
+now = dt.datetime.fromisoformat(os.environ["DOSSIER_NOW"])  # the parent test's moment
 time.sleep(max(0.0, start - time.time()))
 codes = []
 for _ in range(int(os.environ["DOSSIER_EACH"])):
     d = services.submit_dossier(officer, commune, procedure_code="1.001193", channel="counter",
-                                applicant=applicant, form=form)
+                                applicant=applicant, form=form, now=now)
     codes.append(d.code)
 print(json.dumps(codes))
 """
@@ -45,7 +45,9 @@ print(json.dumps(codes))
     connection.vendor != "postgresql",
     reason="several processes need a shared server database (run with DATABASE_URL=postgres://…)",
 )
-def test_concurrent_processes_never_share_a_code(transactional_db, procedure, officer):
+def test_concurrent_processes_never_share_a_code(transactional_db, procedure, officer, clock):
+    import time_machine
+
     from xaso.dossiers.models import Dossier
 
     env = {
@@ -53,7 +55,10 @@ def test_concurrent_processes_never_share_a_code(transactional_db, procedure, of
         "DOSSIER_TEST_DB": connection.settings_dict["NAME"],
         "DOSSIER_APPLICANT": json.dumps(APPLICANT),
         "DOSSIER_FORM": json.dumps(FORM),
-        "DOSSIER_START": str(time.time() + 4),
+        # The children run on the real clock: they meet at a real moment and submit at
+        # the test's (frozen) one.
+        "DOSSIER_START": str(time_machine.escape_hatch.time.time() + 4),
+        "DOSSIER_NOW": clock.now.isoformat(),
         "DOSSIER_EACH": str(EACH),
         "PYTHONPATH": os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])),
     }
@@ -71,7 +76,7 @@ def test_concurrent_processes_never_share_a_code(transactional_db, procedure, of
     assert len(codes) == PROCESSES * EACH
     assert len(set(codes)) == len(codes), "duplicate dossier codes"
     numbers = sorted(int(c.rsplit("-", 1)[1]) for c in codes)
-    # One day's sequence (unless the run straddles midnight in Vietnam).
-    if len({c.rsplit("-", 2)[1] for c in codes}) == 1:
-        assert numbers == list(range(1, PROCESSES * EACH + 1))
+    # One day's sequence: every child submits at the same moment.
+    assert len({c.rsplit("-", 2)[1] for c in codes}) == 1
+    assert numbers == list(range(1, PROCESSES * EACH + 1))
     assert Dossier.objects.count() == PROCESSES * EACH

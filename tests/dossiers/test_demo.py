@@ -1,10 +1,15 @@
+import pytest
+from django.utils import timezone
+
 from xaso.dossiers.models import Dossier, State
+
+pytestmark = pytest.mark.dates
 
 
 def test_the_demo_has_dossiers_in_every_state(demo, commune_a, commune_b):
     from xaso.dossiers.demo import seed
 
-    seed()
+    seed(now=timezone.now())
     states = set(Dossier.objects.filter(commune=commune_a).values_list("state", flat=True))
     assert states == {int(s) for s in State}
     assert Dossier.objects.filter(commune=commune_b).exists()
@@ -12,7 +17,7 @@ def test_the_demo_has_dossiers_in_every_state(demo, commune_a, commune_b):
     assert mine.count() >= 3
     assert mine.filter(state=State.RETURNED, rating__isnull=True).exists()  # to rate
     before = Dossier.objects.count()
-    seed()  # idempotent
+    seed(now=timezone.now())  # idempotent
     assert Dossier.objects.count() == before
 
 
@@ -40,3 +45,38 @@ def test_every_procedure_of_the_national_catalog_can_be_applied_for(login_as, co
             form=sample_form(procedure.form_schema, citizen),
         )
         assert d.due_at is not None and d.state == State.NEW
+
+
+#: Days on which a demo built from "today" used to lack a state: a Saturday, the
+#: eve of Tết, a Friday after the counter cut-off, a Monday before opening hours,
+#: New Year's Eve a minute before midnight, New Year's Day.
+AWKWARD_MOMENTS = [
+    "2026-11-21T10:00:00+07:00",
+    "2027-02-05T09:00:00+07:00",
+    "2026-11-27T16:00:00+07:00",
+    "2026-11-23T06:00:00+07:00",
+    "2026-12-31T23:59:00+07:00",
+    "2027-01-01T12:00:00+07:00",
+]
+
+
+@pytest.mark.parametrize("moment", AWKWARD_MOMENTS)
+def test_the_demo_has_every_state_whatever_the_day(demo, commune_a, clock, moment):
+    from xaso.dossiers.demo import seed
+    from xaso.dossiers.models import DossierEvent, EventKind
+
+    now = clock.move_to(moment)
+    seed(now=now)
+    dossiers = Dossier.objects.filter(commune=commune_a)
+    assert set(dossiers.values_list("state", flat=True)) == {int(s) for s in State}
+    # The apology letter (form 04) was sent at the reference moment.
+    apology = dossiers.get(apologized_at__isnull=False)
+    assert apology.apologized_at == now
+    # One open dossier is past its due date; one returned dossier was late, one on time.
+    assert any(d.is_overdue for d in dossiers)
+    returned = dossiers.filter(state=State.RETURNED)
+    assert {d.on_time for d in returned} == {True, False}
+    # Nothing happened after the reference moment.
+    assert not dossiers.filter(submitted_at__gt=now).exists()
+    assert not DossierEvent.objects.filter(dossier__commune=commune_a, at__gt=now).exists()
+    assert DossierEvent.objects.filter(kind=EventKind.APOLOGY, at=now).count() == 1

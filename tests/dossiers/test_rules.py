@@ -12,6 +12,8 @@ from xaso.core.problems import Problem
 from xaso.dossiers import selectors, services
 from xaso.dossiers.models import Alert, Dossier, Notice, State
 
+pytestmark = pytest.mark.dates
+
 SCORES = {
     k: 2 for k in ("contacts", "agencies", "one_stop", "publication", "attitude", "complaints")
 }

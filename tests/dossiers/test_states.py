@@ -8,6 +8,8 @@ from xaso.core.problems import Problem
 from xaso.dossiers import services
 from xaso.dossiers.models import TRANSITIONS, Dossier, DossierEvent, State
 
+pytestmark = pytest.mark.dates
+
 SCORES = {
     k: 2 for k in ("contacts", "agencies", "one_stop", "publication", "attitude", "complaints")
 }

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.dossiers.conftest import PDF
 from xaso.dossiers import services
 from xaso.dossiers.models import Dossier, State
+
+pytestmark = pytest.mark.dates
 
 SCORES = {
     k: 2 for k in ("contacts", "agencies", "one_stop", "publication", "attitude", "complaints")
@@ -225,7 +228,7 @@ def test_the_counter_prefills_from_the_population_registry(login_as, procedure):
     from xaso.population.demo import seed
     from xaso.population.models import Person
 
-    seed()
+    seed(now=timezone.now())
     person = Person.objects.filter(commune__code=15271, full_name="Lê Thị Bình").first() or (
         Person.objects.filter(commune__code=15271).first()
     )

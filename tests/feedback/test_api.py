@@ -11,7 +11,7 @@ from tests.conftest import user
 from xaso.feedback import services
 from xaso.feedback.models import Report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 STATS = "/api/v1/communes/15271/feedback-stats"
 REPORTS = "/api/v1/communes/15271/feedback-reports"

@@ -15,7 +15,7 @@ from tests.feedback.conftest import image_bytes
 from xaso.feedback import services
 from xaso.feedback.models import Report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 BASE = "/open311/v2"
 J = "jurisdiction_id=15271"

@@ -16,7 +16,7 @@ from xaso.feedback import services
 from xaso.feedback.models import TRANSITIONS, EventKind, Report, Status
 from xaso.workdays.calendar import VN, due_date
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 OFFICER = "motcua.hatrung"
 
@@ -272,8 +272,25 @@ def test_the_escalation_command_and_task_run(make_report, capsys):
 def test_the_demo_seeder_creates_reports_in_every_state(demo):
     from xaso.feedback.demo import seed
 
-    seed()
-    seed()  # safe to run again
+    seed(now=timezone.now())
+    seed(now=timezone.now())  # safe to run again
     statuses = set(Report.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
     assert Report.objects.filter(duplicate_of__isnull=False).count() == 1
+
+
+@pytest.mark.parametrize(
+    "moment", ["2027-02-05T09:00:00+07:00", "2026-12-31T23:59:00+07:00", "2026-11-21T10:00+07:00"]
+)
+def test_the_demo_reports_are_the_same_whatever_the_day(demo, clock, moment):
+    from xaso.feedback.demo import seed
+    from xaso.feedback.models import ReportEvent
+
+    now = clock.move_to(moment)
+    seed(now=now)
+    assert set(Report.objects.values_list("status", flat=True)) == set(Status.values)
+    assert not Report.objects.filter(received_at__gt=now).exists()
+    assert not ReportEvent.objects.filter(at__gt=now).exists()
+    # The report left open for six weeks is overdue; last week's is not yet.
+    overdue = [r for r in Report.objects.all() if r.is_overdue]
+    assert [r.description for r in overdue] == ["Khói đốt rơm rạ ảnh hưởng khu dân cư."]

@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def registry_a(demo):
     """Villages, 8 households and 29 persons in commune A (the demo seeder)."""
     from xaso.population.demo import seed
 
-    return seed()
+    return seed(now=timezone.now())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from tests.population.conftest import csv_upload
 from xaso.audit.models import AuditEvent
 from xaso.population.models import Household, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 BASE = "/api/v1/communes/15271"
 
 

@@ -14,7 +14,7 @@ from xaso.population import importer
 from xaso.population.demo import identity_number
 from xaso.population.models import Household, ImportJob, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 GOOD = [
     [

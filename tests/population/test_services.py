@@ -11,7 +11,7 @@ from xaso.audit.models import AuditEvent
 from xaso.population import services
 from xaso.population.models import Household, Person, PersonChange, Village
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def _events(action):

@@ -11,7 +11,7 @@ from xaso.audit.models import AuditEvent
 from xaso.population import selectors
 from xaso.population.models import ImportJob, Person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 OFFICE = "/x/15271/van-phong/dan-cu/"
 
 

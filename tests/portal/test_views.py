@@ -2,6 +2,8 @@ import pytest
 
 from xaso.audit.models import AuditEvent
 
+pytestmark = pytest.mark.dates
+
 
 def test_commune_home_page_shows_name_province_contacts_and_leaders(client, demo):
     r = client.get("/x/15271/")

@@ -6,11 +6,14 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from xaso.audit.models import AuditEvent
 from xaso.procedures import formschema
 from xaso.procedures.models import Procedure
 from xaso.procedures.services import check_procedure, install_catalog, national_templates
+
+pytestmark = pytest.mark.dates
 
 TEMPLATES = national_templates()
 
@@ -80,6 +83,6 @@ def test_the_management_command_refuses_an_unknown_commune(demo):
 def test_the_demo_seeder_fills_both_demo_communes(commune_a, commune_b):
     from xaso.core.registry import registry
 
-    registry.seeders["procedures"].run()
+    registry.seeders["procedures"].run(now=timezone.now())
     assert Procedure.objects.filter(commune=commune_a).count() == len(TEMPLATES)
     assert Procedure.objects.filter(commune=commune_b).count() == len(TEMPLATES)

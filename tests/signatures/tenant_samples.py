@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 
 def samples(commune) -> dict[str, int]:
     from xaso.signatures.demo import seed
     from xaso.signatures.models import SigningCredential
 
-    seed()
+    seed(now=timezone.now())
     credential = SigningCredential.objects.filter(commune=commune, kind="organisation").first()
     return {"credential_id": credential.pk}

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xaso.signatures.models import RevocationList, TrustAnchor
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture
 def admin_client(client, db):

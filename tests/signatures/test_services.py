@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -18,6 +17,8 @@ from xaso.signatures import services
 from xaso.signatures.models import SigningCredential
 from xaso.signatures.services import Appearance, sign_pdf, verify_pdf
 from xaso.signatures.testca import TestCA, sample_pdf, self_signed
+
+pytestmark = pytest.mark.dates
 
 LEADER_BLOCK = Appearance(
     "Lê Văn Hùng", title="Chủ tịch", prefix="TM.", organisation="Ủy ban nhân dân"
@@ -358,13 +359,13 @@ def test_a_configured_tsa_url_gives_an_http_timestamper(settings):
     assert isinstance(services.get_timestamper(), HTTPTimeStamper)
 
 
-def test_a_timestamp_keeps_a_signature_valid_after_the_certificate_expires(pdf, ca, trust):
+def test_a_timestamp_keeps_a_signature_valid_after_the_certificate_expires(pdf, ca, trust, clock):
     """PAdES B-T: the timestamp proves the signature was made while the certificate was valid."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    short = ca.issue("Cán bộ", not_after=now + dt.timedelta(seconds=3))
+    short = ca.issue("Cán bộ", not_after=now + dt.timedelta(days=1))
     stamped = raw_sign(pdf, short, timestamper=dummy_timestamper(ca))
     unstamped = raw_sign(pdf, short)
-    time.sleep(max(0.0, (now + dt.timedelta(seconds=4) - dt.datetime.now(dt.UTC)).total_seconds()))
+    clock.shift(dt.timedelta(days=2))  # the certificate has expired since
     assert verify_pdf(unstamped)[0].verdict == "expired"
     [report] = verify_pdf(stamped)
     assert report.verdict == "valid" and not report.expired

@@ -1,5 +1,7 @@
 import pytest
 
+pytestmark = pytest.mark.dates
+
 URL = "/api/v1/calendar/due-date"
 
 

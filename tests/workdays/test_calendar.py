@@ -5,6 +5,8 @@ import pytest
 from xaso.workdays import services
 from xaso.workdays.calendar import VN, Calendar
 
+pytestmark = pytest.mark.dates
+
 
 def at(y, m, d, hh=9, mm=0):
     return dt.datetime(y, m, d, hh, mm, tzinfo=VN)
@@ -106,3 +108,15 @@ def test_only_administrators_change_the_calendar(demo):
         services.set_override(
             User.objects.get(username="quantri.hatrung"), dt.date(2026, 12, 1), "day_off", "x"
         )
+
+
+def test_working_days_are_counted_backwards_over_weekends_and_tet():
+    from xaso.workdays.calendar import Calendar
+
+    calendar = Calendar({})
+    # Monday 23 November 2026 → Friday 20; Tết 2027 (4–10 February) is skipped.
+    assert calendar.previous_working_day(dt.date(2026, 11, 23)) == dt.date(2026, 11, 20)
+    assert calendar.sub_working_days(dt.date(2027, 2, 11), 1) == dt.date(2027, 2, 3)
+    assert calendar.sub_working_days(dt.date(2027, 2, 11), 0) == dt.date(2027, 2, 11)
+    start = dt.date(2026, 12, 31)
+    assert calendar.add_working_days(calendar.sub_working_days(start, 7), 7) == start

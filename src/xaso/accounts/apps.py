@@ -14,10 +14,10 @@ class AccountsConfig(AppConfig):
         from xaso.accounts.models import Membership
         from xaso.core.registry import Seeder, registry
 
-        def seed_foundation(**kwargs):
+        def seed_foundation(*, now):
             from xaso.accounts.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         registry.register_seeder(Seeder("foundation", seed_foundation, order=0))
 

@@ -63,7 +63,9 @@ def _user(username: str, full_name: str, *, staff: bool = False) -> User:
 
 
 @transaction.atomic
-def seed(stdout=None) -> dict:
+def seed(*, now: dt.datetime) -> dict:
+    """Nothing here depends on ``now`` (the demo's reference moment): accounts and
+    roles are the same whatever the day."""
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     other = Commune.objects.get(code=OTHER_COMMUNE_CODE)
     CommuneProfile.objects.get_or_create(commune=other)

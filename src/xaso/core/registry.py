@@ -10,6 +10,7 @@ scheduler, ``seed_demo``) only loops over this registry and never imports a doma
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -128,12 +129,25 @@ class SitemapSource:
 
 @dataclass(frozen=True)
 class Seeder:
-    """Demo data of a domain: ``run(now=<aware datetime>)``, idempotent, built through the
-    domain's services relative to ``now`` so every state exists whatever the day."""
+    """A domain's demo data. ``seed_demo`` calls ``run(now=<aware datetime>)``: the
+    reference moment the whole demo is built around (``seed_demo --now``, default the
+    real now). A seeder places every record relative to it, in working days
+    (``xaso.workdays.moments.Moments``), never reads the clock itself, and passes
+    ``now=`` on to the services it calls. Running it twice changes nothing."""
 
     key: str
     run: Callable[..., Any]
     order: int = 100
+
+    def __post_init__(self):
+        try:
+            params = inspect.signature(self.run).parameters
+        except (TypeError, ValueError):  # a builtin or a C callable: trust it
+            return
+        now = params.get("now")
+        takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        if not takes_kwargs and (now is None or now.kind is inspect.Parameter.POSITIONAL_ONLY):
+            raise TypeError(f"seeder {self.key!r} must accept the keyword argument now=")
 
 
 class Registry:

@@ -62,9 +62,9 @@ class DocumentsConfig(AppConfig):
             Indicator("documents-signed", _("Văn bản đi ký số"), _signed_share, order=22)
         )
 
-        def seed_documents(**kwargs):
+        def seed_documents(*, now):
             from xaso.documents.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         registry.register_seeder(Seeder("documents", seed_documents, order=90))

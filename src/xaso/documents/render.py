@@ -13,6 +13,7 @@ import io
 from html import escape
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from xaso.core.text import date_words
 from xaso.documents.models import Confidentiality, DocType, Document, Urgency
@@ -52,8 +53,10 @@ def context(doc: Document, *, number: int | None = None, day: dt.date | None = N
     if day is not None:
         date_line = date_words(day)
     else:
-        year = (day or dt.date.today()).year
-        date_line = f"ngày\u2003\u2003tháng\u2003\u2003năm {doc.year or year}"
+        # Not numbered yet: the year of the draft, in the commune's time (the server's
+        # own date would be the previous day before 07:00 in Vietnam).
+        year = doc.year or timezone.localdate(doc.created_at or timezone.now()).year
+        date_line = f"ngày\u2003\u2003tháng\u2003\u2003năm {year}"
     marks = []
     if doc.urgency != Urgency.NORMAL:
         marks.append(doc.get_urgency_display().upper())

@@ -107,7 +107,7 @@ def check_pdf(data: bytes | None, field: str = "file") -> int:
 
 
 def _add_file(
-    doc: Document, kind: str, content: bytes, *, name: str, actor, note=""
+    doc: Document, kind: str, content: bytes, *, name: str, actor, note="", at=None
 ) -> DocumentFile:
     last = doc.files.order_by("-version").values_list("version", flat=True).first() or 0
     return DocumentFile.objects.create(
@@ -118,6 +118,7 @@ def _add_file(
         content=content,
         note=note,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=at or timezone.now(),
     )
 
 
@@ -144,14 +145,16 @@ def may_see(user, doc: Document) -> bool:
     )
 
 
-def _transition(actor, doc: Document, transition: str, *, note="", ip=None, **changes):
+def _transition(actor, doc: Document, transition: str, *, note="", ip=None, now=None, **changes):
+    now = now or timezone.now()
     WORKFLOW.transition(
         doc,
         transition,
         actor=actor,
         note=note,
         ip=ip,
-        changes={**changes, "updated_at": timezone.now()},
+        changes={**changes, "updated_at": now},
+        at=now,
     )
     return doc
 
@@ -238,11 +241,16 @@ def _receive(
         doc.arrival_year = year
         doc.arrival_number = numbering.take_number(commune, year, numbering.INCOMING_SERIES)
         doc.save()
-        _add_file(doc, FileKind.ORIGINAL, pdf, name=filename, actor=actor)
+        _add_file(doc, FileKind.ORIGINAL, pdf, name=filename, actor=actor, at=now)
         for name, data in attachments:
-            _add_file(doc, FileKind.ATTACHMENT, data, name=name, actor=actor)
+            _add_file(doc, FileKind.ATTACHMENT, data, name=name, actor=actor, at=now)
         DocumentEvent.log(
-            doc, actor, EventKind.CREATED, after=Status.REGISTERED, note=doc.get_source_display()
+            doc,
+            actor,
+            EventKind.CREATED,
+            after=Status.REGISTERED,
+            note=doc.get_source_display(),
+            at=now,
         )
         audit.record(
             actor,
@@ -404,6 +412,7 @@ def assign(
             "assign",
             note=note,
             ip=ip,
+            now=now,
             assignee=assignee,
             assigned_unit=unit,
             assigned_at=now,
@@ -438,6 +447,7 @@ def record_outcome(
             "handle",
             note=outcome,
             ip=ip,
+            now=now,
             outcome=outcome,
             reply=reply,
             handled_at=now or timezone.now(),
@@ -467,7 +477,7 @@ DRAFT_FIELDS = (
 )
 
 
-def _clean_draft(commune, doc: Document, data: dict) -> None:
+def _clean_draft(commune, doc: Document, data: dict, *, now: dt.datetime | None = None) -> None:
     if "doc_type" in data:
         doc.doc_type = _choice(data["doc_type"], DocType, "doc_type")
     doc.summary = _text(data.get("summary", doc.summary), "summary", required=True, limit=2000)
@@ -550,7 +560,7 @@ def _clean_draft(commune, doc: Document, data: dict) -> None:
         doc.doc_type,
         drafting_unit=doc.drafting_unit,
         normative=doc.normative,
-        year=doc.year or local_date(timezone.now()).year,
+        year=doc.year or local_date(now or timezone.now()).year,
     )
     doc.series = numbering.series_for(
         doc.doc_type, normative=doc.normative, confidentiality=doc.confidentiality
@@ -567,6 +577,7 @@ def create_draft(
     note: str = "",
     reply_to: Document | None = None,
     ip=None,
+    now: dt.datetime | None = None,
     **data,
 ) -> Document:
     """A draft from a template (rendered to PDF) or from an uploaded PDF; ``reply_to``
@@ -580,7 +591,7 @@ def create_draft(
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("Trường không được hỗ trợ.")})
     data.setdefault("doc_type", DocType.CONG_VAN)
-    now = timezone.now()
+    now = now or timezone.now()
     doc = Document(
         commune=commune,
         direction=Direction.OUTGOING,
@@ -591,7 +602,7 @@ def create_draft(
         updated_at=now,
     )
     doc.commune = commune
-    _clean_draft(commune, doc, data)
+    _clean_draft(commune, doc, data, now=now)
     if pdf:
         doc.pages = check_pdf(pdf)
         content = pdf
@@ -609,15 +620,28 @@ def create_draft(
     with transaction.atomic():
         doc.save()
         _add_file(
-            doc, FileKind.DRAFT, content, name=filename or "du-thao.pdf", actor=actor, note=note
+            doc,
+            FileKind.DRAFT,
+            content,
+            name=filename or "du-thao.pdf",
+            actor=actor,
+            note=note,
+            at=now,
         )
         DocumentEvent.log(
-            doc, actor, EventKind.CREATED, after=Status.DRAFT, note=_text(note, "note", limit=2000)
+            doc,
+            actor,
+            EventKind.CREATED,
+            after=Status.DRAFT,
+            note=_text(note, "note", limit=2000),
+            at=now,
         )
         audit.record(actor, "documents.draft", doc, ip=ip, detail={"source": doc.source})
         if reply_to is not None:
             Document.objects.filter(pk=reply_to.pk).update(reply=doc, updated_at=now)
-            DocumentEvent.log(reply_to, actor, EventKind.NOTE, note=f"Dự thảo trả lời #{doc.pk}")
+            DocumentEvent.log(
+                reply_to, actor, EventKind.NOTE, note=f"Dự thảo trả lời #{doc.pk}", at=now
+            )
     return doc
 
 
@@ -652,15 +676,17 @@ def revise_draft(
     return doc
 
 
-def submit(actor, doc: Document, *, note: str = "", ip=None) -> Document:
+def submit(actor, doc: Document, *, note: str = "", ip=None, now=None) -> Document:
     permissions.require(actor, "documents.draft", doc.commune)
     with transaction.atomic():
         return _transition(
-            actor, _locked(doc), "submit", note=_text(note, "note", limit=2000), ip=ip
+            actor, _locked(doc), "submit", note=_text(note, "note", limit=2000), ip=ip, now=now
         )
 
 
-def review(actor, doc: Document, *, decision: str, comment: str = "", ip=None) -> Document:
+def review(
+    actor, doc: Document, *, decision: str, comment: str = "", ip=None, now=None
+) -> Document:
     """A leader approves the draft, or returns it with comments (required)."""
     permissions.require(actor, "documents.approve", doc.commune)
     if decision not in ("approve", "return"):
@@ -669,7 +695,7 @@ def review(actor, doc: Document, *, decision: str, comment: str = "", ip=None) -
     with transaction.atomic():
         doc = _locked(doc)
         changes = {"approved_by": actor} if decision == "approve" else {}
-        return _transition(actor, doc, decision, note=comment, ip=ip, **changes)
+        return _transition(actor, doc, decision, note=comment, ip=ip, now=now, **changes)
 
 
 def number(actor, doc: Document, *, now: dt.datetime | None = None, ip=None) -> Document:
@@ -697,14 +723,21 @@ def number(actor, doc: Document, *, now: dt.datetime | None = None, ip=None) -> 
         doc.symbol = numbering.symbol(doc.number, doc.code)
         doc.document_date = day
         doc.summary_folded = fold(f"{doc.summary} {doc.symbol}")
-        _transition(actor, doc, "number", note=doc.symbol, ip=ip)
+        _transition(actor, doc, "number", note=doc.symbol, ip=ip, now=now)
         if doc.source == Source.TEMPLATE:
             content = render_pdf(doc, number=doc.number, day=day)
         else:
             line = f"Số: {doc.symbol} · {numbering.place_name(doc.commune)}, {date_words(day)}"
             content = stamp_number(bytes(doc.current_file().content), line)
         if content is not None:
-            _add_file(doc, FileKind.NUMBERED, content, name=f"{_slug(doc.symbol)}.pdf", actor=actor)
+            _add_file(
+                doc,
+                FileKind.NUMBERED,
+                content,
+                name=f"{_slug(doc.symbol)}.pdf",
+                actor=actor,
+                at=now,
+            )
     return doc
 
 
@@ -840,7 +873,7 @@ def issue(
             )
             doc.signatures += 1
             _add_file(doc, FileKind.SIGNED, signed, name=f"{_slug(doc.symbol)}.pdf", actor=actor)
-        _transition(actor, doc, "issue", ip=ip, note=doc.symbol, issued_at=now)
+        _transition(actor, doc, "issue", ip=ip, now=now, note=doc.symbol, issued_at=now)
         final = doc.current_file()
         _deliver_to_communes(actor, doc, final, now)
         for address in doc.recipient_emails:

@@ -111,9 +111,9 @@ class DossiersConfig(AppConfig):
             Indicator("dossiers-satisfaction", _("Mức độ hài lòng"), satisfaction, order=23)
         )
 
-        def seed_dossiers(**kwargs):
+        def seed_dossiers(*, now):
             from xaso.dossiers.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         registry.register_seeder(Seeder("dossiers", seed_dossiers, order=25))

@@ -1,23 +1,22 @@
 """Demo dossiers in every state for Xã Hà Trung (and a few for Xã Hà Long), made
 through the real services so that timelines, codes and deadlines are genuine.
 
-Idempotent: a commune that already has dossiers is left alone.
+Built around the reference moment ``seed_demo`` passes (``now``), in working days, so
+that every state — and an overdue dossier, a late one and an apology — exists
+whatever the day. Idempotent: a commune that already has dossiers is left alone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-
-from django.utils import timezone
 
 from xaso.accounts.demo import CITIZENS, DEMO_COMMUNE_CODE, OTHER_COMMUNE_CODE
 from xaso.accounts.models import User
-from xaso.core.problems import Problem
 from xaso.dossiers import services
 from xaso.dossiers.models import Channel, Dossier, ReturnMethod
 from xaso.geo.models import Commune
-from xaso.workdays.calendar import VN, Calendar
+from xaso.workdays.calendar import VN
+from xaso.workdays.moments import Moments
 
 SAMPLE_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -25,9 +24,12 @@ SAMPLE_PDF = (
 )
 
 
-def sample_form(schema: dict, user=None) -> dict:
+def sample_form(schema: dict, user=None, *, today: dt.date | None = None) -> dict:
     """Valid answers for a procedure's form: prefilled where the platform knows the
-    citizen, plausible values elsewhere."""
+    citizen, plausible values elsewhere; dates a month before or after ``today``
+    (default the commune's today)."""
+    from django.utils import timezone
+
     from xaso.procedures import formschema
 
     known = formschema.prefill(schema, user) if user is not None else {}
@@ -41,7 +43,9 @@ def sample_form(schema: dict, user=None) -> dict:
         if kind == "checkbox":
             out[key] = True
         elif kind == "date":
-            out[key] = "2027-06-01" if field.get("when") == "future" else "2025-09-02"
+            today = today or timezone.localdate()
+            offset = dt.timedelta(days=30 if field.get("when") == "future" else -30)
+            out[key] = (today + offset).isoformat()
         elif kind == "integer":
             low = field.get("min")
             out[key] = low if isinstance(low, int) and low > 0 else 1
@@ -89,19 +93,24 @@ def _applicant(user) -> dict:
     }
 
 
-def _steps_to_end(dossier, officer, specialist, leader):
-    """Walk a dossier in state 4 through its steps up to done (state 9)."""
-    for _i in range(10):
+def _steps_to_end(dossier, leader, at, m: Moments):
+    """Walk a dossier in state 4 through its steps up to done (state 9), one step every
+    half hour from ``at``."""
+    for i in range(10):
         dossier.refresh_from_db()
+        when = m.later(at, 30 * (i + 1))
         if services.may_complete(dossier):
-            return services.complete(leader, dossier, note="Đã cấp giấy")
-        dossier = services.forward(leader, dossier)
+            return services.complete(leader, dossier, note="Đã cấp giấy", now=when)
+        dossier = services.forward(leader, dossier, now=when)
     return dossier
 
 
-def seed(stdout=None) -> dict:
+def seed(*, now: dt.datetime) -> dict:
+    """Every state exists whatever ``now`` is: each dossier is placed a number of
+    working days before it (``Moments``), and nothing happens after it."""
     from xaso.procedures.models import Procedure
 
+    m = Moments(now)
     made = {}
     for code, plan in ((DEMO_COMMUNE_CODE, "full"), (OTHER_COMMUNE_CODE, "few")):
         commune = Commune.objects.get(code=code)
@@ -114,36 +123,34 @@ def seed(stdout=None) -> dict:
         procedures = list(Procedure.objects.filter(commune=commune, active=True).order_by("order"))
         if not procedures:
             continue
-        made[code] = _seed_commune(commune, procedures, plan)
+        made[code] = _seed_commune(commune, procedures, plan, m)
     return {"dossiers": made}
 
 
-def _seed_commune(commune, procedures, plan: str) -> int:
+def _seed_commune(commune, procedures, plan: str, m: Moments) -> int:
     from xaso.accounts.models import Membership
     from xaso.core.roles import Role
 
     def holder(role):
-        m = (
+        membership = (
             Membership.objects.filter(commune=commune, role=role, active=True)
             .select_related("user")
             .first()
         )
-        return m.user if m else None
+        return membership.user if membership else None
 
     officer = holder(Role.ONE_STOP_OFFICER)
-    specialist = holder(Role.SPECIALIST) or officer
     leader = holder(Role.LEADER) or officer
     admin = User.objects.filter(is_superuser=True).first()
     leader = leader or admin
     citizens = [User.objects.filter(phone=c[0]).first() for c in CITIZENS]
     citizens = [c for c in citizens if c is not None]
     main = citizens[0]
-    now = timezone.now()
     count = 0
 
-    def submit(i, channel=Channel.COUNTER, who=None, days_ago=3):
+    def submit(i, channel=Channel.COUNTER, who=None, *, at, procedure=None):
         nonlocal count
-        procedure = procedures[i % len(procedures)]
+        procedure = procedure or procedures[i % len(procedures)]
         who = who or citizens[i % len(citizens)]
         actor = who if channel == Channel.ONLINE else officer
         count += 1
@@ -153,54 +160,78 @@ def _seed_commune(commune, procedures, plan: str) -> int:
             procedure_code=procedure.code,
             channel=channel,
             applicant=_applicant(who),
-            form=sample_form(procedure.form_schema, who),
+            form=sample_form(procedure.form_schema, who, today=at.astimezone(VN).date()),
             files=[_File("giay-to.pdf", SAMPLE_PDF)],
-            now=now - dt.timedelta(days=days_ago),
+            now=at,
         )
+
+    def start(d, at):
+        return services.start(officer, d, now=m.later(at, 15))
 
     if plan == "few" or officer is None:
         if officer is None:
             return 0
-        submit(0, Channel.COUNTER)
-        services.start(officer, submit(1, Channel.COUNTER))
+        submit(0, Channel.COUNTER, at=m.ago(1, "09:00"))
+        t = m.ago(1, "10:00")
+        start(submit(1, Channel.COUNTER, at=t), t)
         return count
 
-    # 1 Mới đăng ký: online, waiting for the officer (the demo citizen's own).
-    submit(0, Channel.ONLINE, who=main, days_ago=0)
-    # 2 Được tiếp nhận
-    submit(1, Channel.COUNTER)
+    # A procedure with a deadline of at least two working days, for the apology and
+    # the late ones (a same-day procedure leaves no working day for an apology).
+    longer = next((p for p in procedures if p.deadline_days >= 2), procedures[-1])
+    # 1 Mới đăng ký: online just now, waiting for the officer (the demo citizen's own).
+    submit(0, Channel.ONLINE, who=main, at=m.now)
+    # 2 Được tiếp nhận: at the counter on the last working day.
+    submit(1, Channel.COUNTER, at=m.ago(1, "09:00"))
     # 3 Không được tiếp nhận
+    t = m.ago(1, "08:00")
     services.refuse(
         officer,
-        submit(2, Channel.ONLINE, days_ago=1),
+        submit(2, Channel.ONLINE, at=t),
         reason="Sai thẩm quyền: hồ sơ thuộc xã khác.",
+        now=m.later(t, 60),
     )
-    # 4 Đang xử lý (the citizen's own, assigned to the specialist)
-    d = submit(3, Channel.ONLINE, who=main, days_ago=2)
-    services.receive(officer, d)
-    services.start(officer, d)
+    # 4 Đang xử lý (the citizen's own, at the specialist's step)
+    t = m.ago(2, "08:30")
+    d = submit(3, Channel.ONLINE, who=main, at=t)
+    services.receive(officer, d, now=m.later(t, 10))
+    start(d, t)
     # 5 Yêu cầu bổ sung
-    d = services.start(officer, submit(4, Channel.COUNTER))
-    services.request_supplement(leader, d, reason="Thiếu bản sao giấy khai sinh của người con.")
-    # 6 Nghĩa vụ tài chính
-    d = services.start(officer, submit(5, Channel.COUNTER))
-    services.request_payment(leader, d, note="Nộp lệ phí 8.000 đồng trước khi nhận kết quả.")
+    t = m.ago(2, "09:30")
+    d = start(submit(4, Channel.COUNTER, at=t), t)
+    services.request_supplement(
+        leader, d, reason="Thiếu bản sao giấy khai sinh của người con.", now=m.later(t, 60)
+    )
+    # 6 Nghĩa vụ tài chính — and past its due date (an overdue dossier in the figures).
+    t = m.ago(longer.deadline_days + 2, "10:00")
+    d = start(submit(5, Channel.COUNTER, at=t, procedure=longer), t)
+    services.request_payment(
+        leader, d, note="Nộp lệ phí 8.000 đồng trước khi nhận kết quả.", now=m.later(t, 90)
+    )
     # 7 Rút hồ sơ (by the demo citizen)
-    d = submit(6, Channel.ONLINE, who=main, days_ago=4)
-    services.withdraw(main, d, reason="Nộp nhầm thủ tục.")
+    t = m.ago(4, "08:00")
+    d = submit(6, Channel.ONLINE, who=main, at=t)
+    services.withdraw(main, d, reason="Nộp nhầm thủ tục.", now=m.later(t, 120))
     # 8 Dừng xử lý
-    d = services.start(officer, submit(7, Channel.COUNTER))
-    services.stop(leader, d, reason="Chờ kết quả xác minh của cơ quan công an.")
+    t = m.ago(3, "14:00")
+    d = start(submit(7, Channel.COUNTER, at=t), t)
+    services.stop(leader, d, reason="Chờ kết quả xác minh của cơ quan công an.", now=m.later(t, 60))
     # 9 Đã xử lý xong
-    d = services.start(officer, submit(8, Channel.COUNTER, days_ago=5))
-    _steps_to_end(d, officer, specialist, leader)
-    # 10 Đã trả kết quả, twice: one rated, one for the demo citizen to rate.
-    for i, who in ((9, citizens[1 % len(citizens)]), (10, main)):
-        d = submit(i, Channel.ONLINE, who=who, days_ago=6)
-        services.receive(officer, d)
-        services.start(officer, d)
-        d = _steps_to_end(d, officer, specialist, leader)
-        services.return_result(officer, d, method=ReturnMethod.PICKUP)
+    t = m.ago(5, "08:30")
+    d = start(submit(8, Channel.COUNTER, at=t), t)
+    _steps_to_end(d, leader, m.later(t, 15), m)
+    # 10 Đã trả kết quả, twice: one on time and rated; one late (done after its due
+    # date), for the demo citizen to rate.
+    for i, who, t, done_at in (
+        (9, citizens[1 % len(citizens)], m.ago(6, "08:00"), None),
+        (10, main, m.ago(longer.deadline_days + 3, "08:00"), m.ago(1, "09:00")),
+    ):
+        d = submit(i, Channel.ONLINE, who=who, at=t, procedure=longer if done_at else None)
+        services.receive(officer, d, now=m.later(t, 10))
+        start(d, t)
+        d = _steps_to_end(d, leader, done_at or m.later(t, 15), m)
+        returned = m.later(d.completed_at, 60)
+        services.return_result(officer, d, method=ReturnMethod.PICKUP, now=returned)
         if who != main:
             services.rate(
                 who,
@@ -217,14 +248,15 @@ def _seed_commune(commune, procedures, plan: str) -> int:
                     )
                 },
                 comment="Cán bộ hướng dẫn tận tình.",
+                now=m.later(returned, 30),
             )
-    # An apology with a new date.
-    d = services.start(officer, submit(11, Channel.COUNTER, days_ago=0))
-    calendar = Calendar.current()
+    # An apology with a new date, sent now: received on the last working day with a
+    # deadline of two working days or more, so at least one working day is left.
+    t = m.ago(1, "09:30")
+    d = start(submit(11, Channel.COUNTER, at=t, procedure=longer), t)
+    calendar = m.calendar
     new_due = d.due_at.astimezone(VN).date() + dt.timedelta(days=10)
     while not calendar.is_working_day(new_due):
         new_due += dt.timedelta(days=1)
-    # A procedure due the same day leaves no working day for an apology: then none.
-    with contextlib.suppress(Problem):
-        services.apologize(leader, d, reason="Cần xác minh thêm tại thôn.", new_due=new_due)
+    services.apologize(leader, d, reason="Cần xác minh thêm tại thôn.", new_due=new_due, now=m.now)
     return count

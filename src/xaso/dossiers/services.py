@@ -154,13 +154,13 @@ def validate_applicant(data: dict) -> dict:
     return clean
 
 
-def validate_form(procedure, form: dict) -> dict:
+def validate_form(procedure, form: dict, *, today: dt.date | None = None) -> dict:
     from xaso.procedures import formschema
 
     if not isinstance(form, dict):
         raise ValidationError({"form": _("Tờ khai phải là một đối tượng JSON.")})
     try:
-        return formschema.validate(procedure.form_schema or {"fields": []}, form)
+        return formschema.validate(procedure.form_schema or {"fields": []}, form, today=today)
     except ValidationError as exc:
         if hasattr(exc, "message_dict"):
             raise ValidationError({f"form.{k}": v for k, v in exc.message_dict.items()}) from None
@@ -215,9 +215,11 @@ def submit_dossier(
     if procedure is None:
         raise ValidationError({"procedure": _("Thủ tục không có trong danh mục của xã.")})
     applicant = validate_applicant(applicant or {})
-    cleaned_form = validate_form(procedure, form if form is not None else {})
-    checked = attachment_checks.check(files)
     now = now or timezone.now()
+    cleaned_form = validate_form(
+        procedure, form if form is not None else {}, today=now.astimezone(VN).date()
+    )
+    checked = attachment_checks.check(files)
     calendar = Calendar.current()
     effective, due = calendar.due_at(now, procedure.deadline_days, channel)
     applicant_user = actor if channel == Channel.ONLINE else _citizen_with_phone(applicant["phone"])
@@ -296,7 +298,7 @@ def _citizen_with_phone(phone: str):
 
 
 def _transition(
-    actor, dossier, action, *, note="", public=True, ip=None, notify_note="", **changes
+    actor, dossier, action, *, note="", public=True, ip=None, notify_note="", now=None, **changes
 ):
     dossier_before = dossier
     with transaction.atomic():
@@ -313,6 +315,7 @@ def _transition(
             kind=EventKind.STATE if moves else EventKind.FORWARDED,
             changes=changes,
             event={"step": step},
+            at=now,
         )
         if before != after:
             publish(
@@ -390,33 +393,42 @@ def _check_assignee(dossier, assignee, step_index: int):
         )
 
 
-def receive(actor, dossier, *, ip=None) -> Dossier:
+def receive(actor, dossier, *, ip=None, now=None) -> Dossier:
     """An online dossier (state 1) is accepted by the one-stop officer (state 2)."""
     _require_receiver(actor, dossier)
-    return _transition(actor, dossier, "receive", ip=ip, received_by=actor)
+    return _transition(actor, dossier, "receive", ip=ip, now=now, received_by=actor)
 
 
-def refuse(actor, dossier, *, reason: str, ip=None) -> Dossier:
+def refuse(actor, dossier, *, reason: str, ip=None, now=None) -> Dossier:
     """Not received (state 3), with the reason (form 03)."""
     _require_receiver(actor, dossier)
     reason = _text(reason, "reason", required=True)
     return _transition(
-        actor, dossier, "refuse", note=reason, ip=ip, notify_note=reason, refusal_reason=reason
+        actor,
+        dossier,
+        "refuse",
+        note=reason,
+        ip=ip,
+        now=now,
+        notify_note=reason,
+        refusal_reason=reason,
     )
 
 
-def start(actor, dossier, *, assignee=None, ip=None) -> Dossier:
+def start(actor, dossier, *, assignee=None, ip=None, now=None) -> Dossier:
     """Hand the received dossier to its first processing step (state 4)."""
     _require_receiver(actor, dossier)
     first = first_processing_step(dossier.procedure)
     _check_assignee(dossier, assignee, first)
+    now = now or timezone.now()
     return _transition(
         actor,
         dossier,
         "start",
         ip=ip,
+        now=now,
         current_step=first,
-        step_started_at=timezone.now(),
+        step_started_at=now,
         assignee=assignee,
     )
 
@@ -458,7 +470,7 @@ def assign(actor, dossier, *, assignee, ip=None) -> Dossier:
     return dossier
 
 
-def forward(actor, dossier, *, assignee=None, note: str = "", ip=None) -> Dossier:
+def forward(actor, dossier, *, assignee=None, note: str = "", ip=None, now=None) -> Dossier:
     """Finish the current step and pass the dossier to the next one."""
     _require_step(actor, dossier)
     note = _text(note, "note")
@@ -470,6 +482,7 @@ def forward(actor, dossier, *, assignee=None, note: str = "", ip=None) -> Dossie
         )
     nxt = dossier.current_step + 1
     _check_assignee(dossier, assignee, nxt)
+    now = now or timezone.now()
     return _transition(
         actor,
         dossier,
@@ -477,13 +490,14 @@ def forward(actor, dossier, *, assignee=None, note: str = "", ip=None) -> Dossie
         note=note,
         public=False,
         ip=ip,
+        now=now,
         current_step=nxt,
-        step_started_at=timezone.now(),
+        step_started_at=now,
         assignee=assignee,
     )
 
 
-def request_supplement(actor, dossier, *, reason: str, ip=None) -> Dossier:
+def request_supplement(actor, dossier, *, reason: str, ip=None, now=None) -> Dossier:
     """ONE request to supplement (form 02); the clock stops until it is complete."""
     _require_step_or_receiver(actor, dossier)
     reason = _text(reason, "reason", required=True)
@@ -499,8 +513,9 @@ def request_supplement(actor, dossier, *, reason: str, ip=None) -> Dossier:
         "request_supplement",
         note=reason,
         ip=ip,
+        now=now,
         notify_note=reason,
-        supplement_requested_at=timezone.now(),
+        supplement_requested_at=now or timezone.now(),
         supplement_reason=reason,
     )
 
@@ -525,6 +540,7 @@ def supplement_complete(actor, dossier, *, files=None, ip=None, now=None) -> Dos
             dossier,
             "supplement_complete",
             ip=ip,
+            now=now,
             supplement_completed_at=now,
             received_at=effective,
             original_due_at=due,
@@ -536,30 +552,46 @@ def supplement_complete(actor, dossier, *, files=None, ip=None, now=None) -> Dos
     return dossier
 
 
-def request_payment(actor, dossier, *, note: str, ip=None) -> Dossier:
+def request_payment(actor, dossier, *, note: str, ip=None, now=None) -> Dossier:
     _require_step_or_receiver(actor, dossier)
     note = _text(note, "note", required=True)
     return _transition(
-        actor, dossier, "request_payment", note=note, ip=ip, notify_note=note, payment_note=note
+        actor,
+        dossier,
+        "request_payment",
+        note=note,
+        ip=ip,
+        now=now,
+        notify_note=note,
+        payment_note=note,
     )
 
 
-def paid(actor, dossier, *, ip=None) -> Dossier:
+def paid(actor, dossier, *, ip=None, now=None) -> Dossier:
     _require_receiver(actor, dossier)
-    return _transition(actor, dossier, "paid", ip=ip, paid_at=timezone.now())
+    now = now or timezone.now()
+    return _transition(actor, dossier, "paid", ip=ip, now=now, paid_at=now)
 
 
-def stop(actor, dossier, *, reason: str, ip=None) -> Dossier:
+def stop(actor, dossier, *, reason: str, ip=None, now=None) -> Dossier:
     _require_step(actor, dossier)
     reason = _text(reason, "reason", required=True)
     return _transition(
-        actor, dossier, "stop", note=reason, ip=ip, notify_note=reason, stop_reason=reason
+        actor,
+        dossier,
+        "stop",
+        note=reason,
+        ip=ip,
+        now=now,
+        notify_note=reason,
+        stop_reason=reason,
     )
 
 
-def resume(actor, dossier, *, ip=None) -> Dossier:
+def resume(actor, dossier, *, ip=None, now=None) -> Dossier:
     _require_step(actor, dossier)
-    return _transition(actor, dossier, "resume", ip=ip, step_started_at=timezone.now())
+    now = now or timezone.now()
+    return _transition(actor, dossier, "resume", ip=ip, now=now, step_started_at=now)
 
 
 def complete(actor, dossier, *, note: str = "", ip=None, now=None) -> Dossier:
@@ -572,19 +604,21 @@ def complete(actor, dossier, *, note: str = "", ip=None, now=None) -> Dossier:
             _("Hồ sơ còn bước xử lý chưa thực hiện: hãy chuyển bước tiếp theo."),
             code="steps-remaining",
         )
+    now = now or timezone.now()
     return _transition(
         actor,
         dossier,
         "complete",
         note=note,
         ip=ip,
-        completed_at=now or timezone.now(),
+        now=now,
+        completed_at=now,
         result_note=note,
         assignee=None,
     )
 
 
-def return_result(actor, dossier, *, method: str, note: str = "", ip=None) -> Dossier:
+def return_result(actor, dossier, *, method: str, note: str = "", ip=None, now=None) -> Dossier:
     _require_receiver(actor, dossier)
     if method not in ReturnMethod.values:
         raise ValidationError({"method": _("Vui lòng chọn cách trả kết quả.")})
@@ -595,7 +629,8 @@ def return_result(actor, dossier, *, method: str, note: str = "", ip=None) -> Do
         "return_result",
         note=note,
         ip=ip,
-        returned_at=timezone.now(),
+        now=now,
+        returned_at=now or timezone.now(),
         return_method=method,
     )
 
@@ -604,14 +639,21 @@ def is_applicant(actor, dossier) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and dossier.applicant_user_id == actor.pk)
 
 
-def withdraw(actor, dossier, *, reason: str = "", ip=None) -> Dossier:
+def withdraw(actor, dossier, *, reason: str = "", ip=None, now=None) -> Dossier:
     """The citizen withdraws their dossier (state 7) before it is done."""
     if not is_applicant(actor, dossier):
         # The officer records a withdrawal the citizen asks for at the counter.
         _require_receiver(actor, dossier)
     reason = _text(reason, "reason")
     return _transition(
-        actor, dossier, "withdraw", note=reason, ip=ip, withdraw_reason=reason, assignee=None
+        actor,
+        dossier,
+        "withdraw",
+        note=reason,
+        ip=ip,
+        now=now,
+        withdraw_reason=reason,
+        assignee=None,
     )
 
 
@@ -661,7 +703,7 @@ def apologize(actor, dossier, *, reason: str, new_due: dt.date, ip=None, now=Non
             _("Xin lỗi vì chậm trễ: %(reason)s. Hẹn trả kết quả mới: %(date)s.")
             % {"reason": reason, "date": f"{new_due:%d/%m/%Y}"}
         )
-        DossierEvent.log(dossier, actor, EventKind.APOLOGY, note=note)
+        DossierEvent.log(dossier, actor, EventKind.APOLOGY, note=note, at=now)
         audit.record(
             actor, "dossiers.dossier.apologize", dossier, ip=ip, detail={"new_due": str(new_due)}
         )
@@ -743,7 +785,7 @@ def available_actions(user, dossier) -> list[str]:
 # --- Rating ------------------------------------------------------------------------------
 
 
-def computed_scores(dossier) -> dict[str, int]:
+def computed_scores(dossier, now: dt.datetime | None = None) -> dict[str, int]:
     """The indices the record answers: time against the legal limit, time per unit
     (each step within its budget), and online service."""
     scores = {}
@@ -756,7 +798,7 @@ def computed_scores(dossier) -> dict[str, int]:
     else:
         scores["time"] = 1
         scores["time_per_unit"] = 1
-    scores["online"] = online_service_score(dossier.commune)
+    scores["online"] = online_service_score(dossier.commune, now)
     return scores
 
 
@@ -781,12 +823,12 @@ def online_service_score(commune, now: dt.datetime | None = None) -> int:
     return met
 
 
-def rate(actor, dossier, *, scores: dict, comment: str = "", ip=None) -> Rating:
+def rate(actor, dossier, *, scores: dict, comment: str = "", ip=None, now=None) -> Rating:
     """The applicant rates a returned dossier once on the nine indices."""
     if not is_applicant(actor, dossier):
         raise PermissionDenied("dossiers.rate")
     comment = _text(comment, "comment", limit=1000)
-    computed = computed_scores(dossier)
+    computed = computed_scores(dossier, now=now)
     given = {}
     errors = {}
     for key, _label, is_computed in RATING_INDICES:
@@ -821,8 +863,9 @@ def rate(actor, dossier, *, scores: dict, comment: str = "", ip=None) -> Rating:
             satisfied=is_satisfied(merged),
             comment=comment,
             by=actor,
+            at=now or timezone.now(),
         )
-        DossierEvent.log(dossier, actor, EventKind.RATED, note=f"{rating.total}/18")
+        DossierEvent.log(dossier, actor, EventKind.RATED, note=f"{rating.total}/18", at=now)
         audit.record(actor, "dossiers.dossier.rate", dossier, ip=ip, detail={"total": rating.total})
     return rating
 

@@ -84,10 +84,10 @@ class FeedbackConfig(AppConfig):
             Indicator("feedback-on-time", _("Phản ánh trả lời đúng hạn"), on_time_share, order=31)
         )
 
-        def seed_feedback(**kwargs):
+        def seed_feedback(*, now):
             from xaso.feedback.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         registry.register_seeder(Seeder("feedback", seed_feedback, order=30))
 

@@ -1,18 +1,19 @@
 """Demo data: categories, answer templates and a dozen reports in every state for
-Xã Hà Trung. Safe to run again: reports are only created once."""
+Xã Hà Trung, placed in working days before the reference moment ``seed_demo`` passes
+(so the same reports are open, answered and overdue whatever the day). Safe to run
+again: reports are only created once."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from django.utils import timezone
-
 from xaso.accounts.demo import DEMO_COMMUNE_CODE
 from xaso.accounts.models import User
 from xaso.feedback import services
 from xaso.feedback.models import AnswerTemplate, Category, Report
 from xaso.geo.models import Commune
+from xaso.workdays.moments import Moments
 
 CATEGORIES = [
     ("ve-sinh-moi-truong", "Vệ sinh môi trường", "Rác thải, nước thải, ô nhiễm", 5, []),
@@ -49,7 +50,7 @@ TEMPLATES = [
     ),
 ]
 
-# (category, description, address, offset lat/long, days ago, phone, steps)
+# (category, description, address, offset lat/long, working days ago, phone, steps)
 REPORTS = [
     (
         "ve-sinh-moi-truong",
@@ -145,7 +146,7 @@ REPORTS = [
 CENTRE = (Decimal("20.018000"), Decimal("105.835000"))
 
 
-def seed() -> dict:
+def seed(*, now: dt.datetime) -> dict:
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     admin = User.objects.get(username="quantri.hatrung")
     leader = User.objects.get(username="chutich.hatrung")
@@ -168,9 +169,10 @@ def seed() -> dict:
             services.save_answer_template(admin, commune, title=title, body=body)
     if Report.objects.filter(commune=commune).exists():
         return {"reports": Report.objects.filter(commune=commune).count()}
-    now = timezone.now()
+    m = Moments(now)
     first_pothole = None
     for code, text, address, (dlat, dlong), days_ago, phone, steps in REPORTS:
+        received = m.ago(days_ago, "08:00")
         citizen = User.objects.filter(phone=phone).first() if phone else None
         report = services.submit_report(
             citizen,
@@ -181,27 +183,32 @@ def seed() -> dict:
             long=CENTRE[1] + Decimal(dlong) / 1000,
             address_string=address,
             contact_name="" if citizen else "Người dân",
-            now=now - dt.timedelta(days=days_ago),
+            now=received,
         )
         if code == "duong-giao-thong" and first_pothole is None:
             first_pothole = report
-        for step in steps:
+        for k, step in enumerate(steps):
+            # One step a working day after the report, at 10:00, the last ones on the
+            # last working day; never after the reference moment.
+            day = m.ago(max(days_ago - k - 1, 1), "10:00")
+            at = m.later(max(day, received), 5 * (k + 1))
             if step == "accept":
-                services.accept(officer, report)
+                services.accept(officer, report, now=at)
             elif step == "assign":
-                services.assign(officer, report, assignee=specialist)
+                services.assign(officer, report, assignee=specialist, now=at)
             elif step == "start":
-                services.start(specialist, report)
+                services.start(specialist, report, now=at)
             elif step == "resolve":
-                services.resolve(leader, report, answer=TEMPLATES[0][1])
+                services.resolve(leader, report, answer=TEMPLATES[0][1], now=at)
             elif step == "close":
-                services.close(officer, report)
+                services.close(officer, report, now=at)
             elif step == "reject":
                 services.reject(
                     officer,
                     report,
                     reason="Nội dung là kiến nghị đầu tư, đã chuyển vào kế hoạch năm sau.",
+                    now=at,
                 )
             elif step == "duplicate":
-                services.mark_duplicate(officer, report, original=first_pothole)
+                services.mark_duplicate(officer, report, original=first_pothole, now=at)
     return {"reports": len(REPORTS)}

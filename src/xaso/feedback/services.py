@@ -294,10 +294,15 @@ def submit_report(
                 width=item["width"],
                 height=item["height"],
             )
-        ReportEvent.log(report, actor, EventKind.CREATED, after=Status.NEW)
+        ReportEvent.log(report, actor, EventKind.CREATED, after=Status.NEW, at=now)
         if attributes:
             ReportEvent.log(
-                report, actor, EventKind.NOTE, note=_attributes_note(attributes), public=False
+                report,
+                actor,
+                EventKind.NOTE,
+                note=_attributes_note(attributes),
+                public=False,
+                at=now,
             )
         audit.record(
             actor,
@@ -325,9 +330,11 @@ def _official_transition(
     note: str = "",
     public: bool = True,
     ip: str | None = None,
+    now: dt.datetime | None = None,
     **changes,
 ) -> Report:
     permissions.require(actor, "feedback.triage", report.commune)
+    now = now or timezone.now()
     with transaction.atomic():
         report = _locked(report)
         _before, after, _entry = WORKFLOW.transition(
@@ -337,20 +344,28 @@ def _official_transition(
             note=note,
             public=public,
             ip=ip,
-            changes={**changes, "updated_at": timezone.now()},
+            changes={**changes, "updated_at": now},
+            at=now,
         )
         _notify(report, after)
     return report
 
 
-def accept(actor, report: Report, *, note: str = "", ip=None) -> Report:
-    return _official_transition(actor, report, "accept", note=_text(note, "note"), ip=ip)
+def accept(actor, report: Report, *, note: str = "", ip=None, now=None) -> Report:
+    return _official_transition(actor, report, "accept", note=_text(note, "note"), ip=ip, now=now)
 
 
-def reject(actor, report: Report, *, reason: str, ip=None) -> Report:
+def reject(actor, report: Report, *, reason: str, ip=None, now=None) -> Report:
     reason = _text(reason, "reason", required=True)
     return _official_transition(
-        actor, report, "reject", note=reason, ip=ip, reject_reason=reason, resolved_at=None
+        actor,
+        report,
+        "reject",
+        note=reason,
+        ip=ip,
+        now=now,
+        reject_reason=reason,
+        resolved_at=None,
     )
 
 
@@ -364,7 +379,7 @@ def _check_assignee(commune, assignee) -> None:
         raise ValidationError({"assignee": _("Người được giao phải là cán bộ của xã.")})
 
 
-def assign(actor, report: Report, *, assignee, note: str = "", ip=None) -> Report:
+def assign(actor, report: Report, *, assignee, note: str = "", ip=None, now=None) -> Report:
     _check_assignee(report.commune, assignee)
     return _official_transition(
         actor,
@@ -373,12 +388,13 @@ def assign(actor, report: Report, *, assignee, note: str = "", ip=None) -> Repor
         note=_text(note, "note") or str(_("Giao cho %(name)s") % {"name": assignee.display_name}),
         public=False,
         ip=ip,
+        now=now,
         assignee=assignee,
     )
 
 
-def start(actor, report: Report, *, note: str = "", ip=None) -> Report:
-    return _official_transition(actor, report, "start", note=_text(note, "note"), ip=ip)
+def start(actor, report: Report, *, note: str = "", ip=None, now=None) -> Report:
+    return _official_transition(actor, report, "start", note=_text(note, "note"), ip=ip, now=now)
 
 
 def resolve(actor, report: Report, *, answer: str, ip=None, now=None) -> Report:
@@ -390,17 +406,18 @@ def resolve(actor, report: Report, *, answer: str, ip=None, now=None) -> Report:
         "resolve",
         note=answer,
         ip=ip,
+        now=now,
         answer=answer,
         resolved_at=now,
         reopen_until=now + dt.timedelta(days=REOPEN_DAYS),
     )
 
 
-def close(actor, report: Report, *, ip=None) -> Report:
-    return _official_transition(actor, report, "close", ip=ip)
+def close(actor, report: Report, *, ip=None, now=None) -> Report:
+    return _official_transition(actor, report, "close", ip=ip, now=now)
 
 
-def mark_duplicate(actor, report: Report, *, original: Report, ip=None) -> Report:
+def mark_duplicate(actor, report: Report, *, original: Report, ip=None, now=None) -> Report:
     if original.pk == report.pk or original.commune_id != report.commune_id:
         raise ValidationError({"duplicate_of": _("Phản ánh gốc phải là một phản ánh khác của xã.")})
     if original.duplicate_of_id:
@@ -411,6 +428,7 @@ def mark_duplicate(actor, report: Report, *, original: Report, ip=None) -> Repor
         "duplicate",
         note=str(_("Trùng với phản ánh số %(id)s") % {"id": original.pk}),
         ip=ip,
+        now=now,
         duplicate_of=original,
     )
 

@@ -39,9 +39,9 @@ class PopulationConfig(AppConfig):
 
         registry.register_indicator(Indicator("population", _("Nhân khẩu"), population, order=40))
 
-        def seed_population(**kwargs):
+        def seed_population(*, now):
             from xaso.population.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         registry.register_seeder(Seeder("population", seed_population, order=40))

@@ -140,7 +140,9 @@ def demo_csv() -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def seed(stdout=None) -> dict:
+def seed(*, now: dt.datetime) -> dict:
+    """The registry as it stands at ``now`` (the demo's reference moment): the import's
+    checks (no birth after that day) and its record are dated by it."""
     from xaso.accounts.models import CitizenProfile, User
     from xaso.geo.models import Commune
     from xaso.population import importer
@@ -154,8 +156,8 @@ def seed(stdout=None) -> dict:
     if Person.objects.filter(commune=commune).exists():
         return {"persons": Person.objects.filter(commune=commune).count()}
     upload = SimpleUploadedFile("dan-cu-ha-trung.csv", demo_csv(), content_type="text/csv")
-    job = importer.dry_run(admin, commune, upload)
-    job = importer.commit(admin, job)
+    job = importer.dry_run(admin, commune, upload, now=now)
+    job = importer.commit(admin, job, now=now)
     for profile in CitizenProfile.objects.filter(commune=commune, identity_number__isnull=False):
         person = Person.objects.filter(identity_number=profile.identity_number).first()
         if person is not None:

@@ -431,7 +431,9 @@ class _Writer:
             )
 
 
-def scan(f, filename: str, commune, *, writer: _Writer | None = None) -> Report:
+def scan(
+    f, filename: str, commune, *, writer: _Writer | None = None, today: dt.date | None = None
+) -> Report:
     """Read every row, check it, and hand the clean ones to ``writer`` (if any)."""
     rows = open_rows(f, filename)
     header_row, cols, labels = _header(rows)
@@ -508,7 +510,7 @@ def scan(f, filename: str, commune, *, writer: _Writer | None = None) -> Report:
         dob = sex = None
         try:
             dob = parse_date(get(values, "date_of_birth"))
-            today = timezone.localdate()
+            today = today or timezone.localdate()
             if dob > today or dob.year < today.year - 130:
                 problem("date_of_birth", _("Ngày sinh không hợp lệ (sau hôm nay hoặc quá xa)."))
                 dob = None
@@ -677,7 +679,9 @@ def _apply(job: ImportJob, report: Report) -> None:
     )
 
 
-def dry_run(actor, commune, upload, *, ip: str | None = None) -> ImportJob:
+def dry_run(
+    actor, commune, upload, *, ip: str | None = None, now: dt.datetime | None = None
+) -> ImportJob:
     """Store the uploaded file and check every row; nothing enters the registry."""
     permissions.require(actor, "population.import", commune)
     size = getattr(upload, "size", 0) or 0
@@ -691,7 +695,7 @@ def dry_run(actor, commune, upload, *, ip: str | None = None) -> ImportJob:
     job.file.save(filename, upload, save=False)
     try:
         with job.file.open("rb") as f:
-            report = scan(f, filename, commune)
+            report = scan(f, filename, commune, today=_local_day(now))
     except ImportFileError as exc:
         job.status = ImportJob.Status.BROKEN
         job.error = str(exc.message)[:500]
@@ -712,7 +716,13 @@ def dry_run(actor, commune, upload, *, ip: str | None = None) -> ImportJob:
     return job
 
 
-def commit(actor, job: ImportJob, *, ip: str | None = None) -> ImportJob:
+def _local_day(now: dt.datetime | None) -> dt.date:
+    return timezone.localdate(now) if now is not None else timezone.localdate()
+
+
+def commit(
+    actor, job: ImportJob, *, ip: str | None = None, now: dt.datetime | None = None
+) -> ImportJob:
     """Write a checked file into the registry, all rows or none."""
     permissions.require(actor, "population.import", job.commune)
     if job.status != ImportJob.Status.DRY_RUN_OK:
@@ -734,11 +744,11 @@ def commit(actor, job: ImportJob, *, ip: str | None = None) -> ImportJob:
             }
             writer = _Writer(job.commune, actor, job, existing)
             with job.file.open("rb") as f:
-                report = scan(f, job.filename, job.commune, writer=writer)
+                report = scan(f, job.filename, job.commune, writer=writer, today=_local_day(now))
             if report.problems_total:
                 raise _Abort(report)
             locked.status = ImportJob.Status.COMMITTED
-            locked.committed_at = timezone.now()
+            locked.committed_at = now or timezone.now()
             locked.persons_created = writer.persons
             locked.households_created = writer.households
             locked.rows_total = report.rows_total

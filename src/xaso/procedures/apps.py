@@ -61,10 +61,10 @@ class ProceduresConfig(AppConfig):
             )
         )
 
-        def seed_procedures(**kwargs):
+        def seed_procedures(*, now):
             from xaso.procedures.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         # Before the one-stop shop's demo dossiers, which need the catalog.
         registry.register_seeder(Seeder("procedures", seed_procedures, order=15))

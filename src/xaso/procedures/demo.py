@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from xaso.accounts.demo import DEMO_COMMUNE_CODE, OTHER_COMMUNE_CODE
 from xaso.geo.models import Commune
 from xaso.procedures.services import install_catalog
 
 
-def seed() -> dict:
+def seed(*, now: dt.datetime) -> dict:
+    """The catalog is the same whatever ``now`` (the demo's reference moment) is."""
     out = {}
     for code in (DEMO_COMMUNE_CODE, OTHER_COMMUNE_CODE):
         commune = Commune.objects.filter(code=code).first()

@@ -225,7 +225,7 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _clean_value(field: dict, value):
+def _clean_value(field: dict, value, today: dt.date | None = None):
     """One value, cleaned; raises ValidationError with a Vietnamese message."""
     kind = field["type"]
     if kind == "checkbox":
@@ -270,7 +270,7 @@ def _clean_value(field: dict, value):
                     continue
             if day is None:
                 raise ValidationError(_("Ngày không hợp lệ (định dạng ngày/tháng/năm)."))
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         if field.get("when") == "past" and day > today:
             raise ValidationError(_("Ngày này không được sau hôm nay."))
         if field.get("when") == "future" and day < today:
@@ -314,11 +314,12 @@ def _blank(field: dict):
     return {"checkbox": False, "integer": None, "date": None}.get(field["type"], "")
 
 
-def validate(schema: dict, data: dict) -> dict:
+def validate(schema: dict, data: dict, *, today: dt.date | None = None) -> dict:
     """Clean ``data`` against ``schema``; return JSON-ready values for every field.
 
     Dates come back as ISO strings, integers as ints, checkboxes as bools, phone
-    numbers normalised (0912345678). Raises ValidationError with a dict
+    numbers normalised (0912345678); ``today`` (default the commune's today) is the
+    day "past" and "future" dates are measured from. Raises ValidationError with a dict
     ``{field key: [Vietnamese message]}``; keys the schema does not declare are
     refused under their own name.
     """
@@ -341,7 +342,7 @@ def validate(schema: dict, data: dict) -> dict:
                 cleaned[key] = _blank(field)
             continue
         try:
-            cleaned[key] = _clean_value(field, value)
+            cleaned[key] = _clean_value(field, value, today)
         except ValidationError as exc:
             errors[key] = list(exc.messages)
             continue

@@ -31,9 +31,9 @@ class SignaturesConfig(AppConfig):
             )
         )
 
-        def seed_signatures(**kwargs):
+        def seed_signatures(*, now):
             from xaso.signatures.demo import seed
 
-            return seed()
+            return seed(now=now)
 
         registry.register_seeder(Seeder("signatures", seed_signatures, order=80))

@@ -10,6 +10,8 @@ created twice.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from xaso.accounts.demo import DEMO_COMMUNE_CODE
 from xaso.accounts.models import User
 from xaso.geo.models import Commune
@@ -21,11 +23,14 @@ ORGANISATION = "UBND xã Hà Trung"
 PEOPLE = [("chutich.hatrung", "Chủ tịch UBND xã"), ("phochutich.hatrung", "Phó Chủ tịch UBND xã")]
 
 
-def seed() -> dict:
+def seed(*, now: dt.datetime) -> dict:
+    """The demo certificates are valid from a year before ``now`` (the demo's reference
+    moment) to a year after it: a signature is made at the clock's moment (PAdES signing
+    time), which may lie on either side of the reference moment."""
     commune = Commune.objects.get(code=DEMO_COMMUNE_CODE)
     if TrustAnchor.objects.filter(name=ROOT_NAME).exists():
         return {"credentials": SigningCredential.objects.filter(commune=commune).count()}
-    ca = testca.TestCA("Xã Số Demo")
+    ca = testca.TestCA("Xã Số Demo", now=now - dt.timedelta(days=365))
     services.add_trust_anchor(None, name=ROOT_NAME, pem=ca.root.pem.decode())
     created = 0
     for username, title in PEOPLE:
@@ -40,6 +45,7 @@ def seed() -> dict:
             data=issued.pkcs12(testca.DEMO_PASSPHRASE),
             passphrase=testca.DEMO_PASSPHRASE,
             label=f"{user.display_name} (demo)",
+            now=now,
         )
         created += 1
     admin = User.objects.filter(username="quantri.hatrung").first()
@@ -52,6 +58,7 @@ def seed() -> dict:
             data=issued.pkcs12(testca.DEMO_PASSPHRASE),
             passphrase=testca.DEMO_PASSPHRASE,
             label=f"{ORGANISATION} (demo)",
+            now=now,
         )
         created += 1
     return {"credentials": created}

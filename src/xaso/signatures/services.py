@@ -167,13 +167,14 @@ def add_pkcs12_credential(
     passphrase: str,
     label: str = "",
     image: bytes | None = None,
+    now: dt.datetime | None = None,
 ) -> SigningCredential:
     """Store a PKCS#12 file after checking that ``passphrase`` opens it (then forget it)."""
     if kind not in SigningCredential.Kind.values:
         raise Problem(422, _("Loại chứng thư không hợp lệ."))
     _require_kind_perm(actor, commune, kind)
     _key, cert, _chain = open_pkcs12(data, passphrase)
-    _check_validity(cert)
+    _check_validity(cert, now)
     png = check_image(image)
     facts = certificate_facts(cert)
     with transaction.atomic():
@@ -186,6 +187,7 @@ def add_pkcs12_credential(
             certificate_der=cert.public_bytes(serialization.Encoding.DER),
             signature_image=png if kind == SigningCredential.Kind.PERSONAL else None,
             seal_image=png if kind == SigningCredential.Kind.ORGANISATION else None,
+            created_at=now or timezone.now(),
             **facts,
         )
         record(

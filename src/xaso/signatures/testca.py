@@ -79,10 +79,14 @@ class TestCA:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, name: str = "Xã Số Demo", *, key_kind: str = "rsa") -> None:
+    def __init__(
+        self, name: str = "Xã Số Demo", *, key_kind: str = "rsa", now: dt.datetime | None = None
+    ) -> None:
         self.key_kind = key_kind
         self.crl_url = "http://ca.xaso.invalid/" + fold_slug(name) + ".crl"
-        now = _now()
+        #: The moment certificates are issued at (the demo's reference moment; else now).
+        self.now = now.astimezone(dt.UTC).replace(microsecond=0) if now else None
+        now = self.now or _now()
         root_key = new_key(key_kind)
         root_name = _name(f"{name} Root CA", name)
         root = (
@@ -135,7 +139,7 @@ class TestCA:
         tsa: bool = False,
     ) -> Issued:
         """A leaf certificate signed by the intermediate (a new key unless given one)."""
-        now = _now()
+        now = self.now or _now()
         key = None
         if public_key is None:
             key = new_key(self.key_kind)
@@ -186,7 +190,7 @@ class TestCA:
 
     def crl(self, revoked: list[x509.Certificate] = (), *, next_update_days: int = 7) -> bytes:
         """A CRL of the intermediate, DER-encoded."""
-        now = _now()
+        now = self.now or _now()
         builder = (
             x509.CertificateRevocationListBuilder()
             .issuer_name(self.intermediate.cert.subject)

@@ -106,6 +106,23 @@ class Calendar:
             day = self.next_working_day(day)
         return day
 
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """The last working day strictly before ``day``."""
+        day -= dt.timedelta(days=1)
+        for _ in range(400):
+            if self.is_working_day(day):
+                return day
+            day -= dt.timedelta(days=1)
+        raise ValueError("no working day within 400 days")
+
+    def sub_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The Nth working day before ``day`` (``day`` itself is not counted)."""
+        if n < 0 or n > MAX_WORKING_DAYS:
+            raise ValueError("n out of range")
+        for _ in range(n):
+            day = self.previous_working_day(day)
+        return day
+
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days d with start < d ≤ end (negative when end is before start)."""
         if end < start:
