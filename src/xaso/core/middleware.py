@@ -32,7 +32,9 @@ def _scope(request) -> str:
     elif request.COOKIES.get("sessionid"):
         who = "s:" + request.COOKIES["sessionid"]
     else:
-        who = "ip:" + (request.META.get("REMOTE_ADDR") or "")
+        from xaso.core.http import client_ip
+
+        who = "ip:" + (client_ip(request) or "")
     return hashlib.sha256(who.encode()).hexdigest()
 
 
