@@ -88,8 +88,8 @@ def verify_phone_code(raw_phone: str, code: str) -> str:
     """Check a code; returns the phone number, or raises Problem (400/429)."""
     phone = normalize_phone(raw_phone)
     code = (code or "").strip()
-    if ratelimit.is_locked(f"otp-verify:{phone}"):
-        raise _too_many(settings.LOGIN_LOCKOUT_SECONDS)
+    if wait := ratelimit.locked_for(f"otp-verify:{phone}"):
+        raise _too_many(wait)
     with transaction.atomic():
         pending = (
             PhoneCode.objects.select_for_update()
@@ -206,8 +206,9 @@ def sign_in_official(
     """Check a username and password, with lock-out after repeated failures."""
     key = f"login:{(username or '').strip().lower()}"
     window = settings.LOGIN_LOCKOUT_SECONDS
-    if ratelimit.is_locked(key) or (ip and ratelimit.is_locked(f"login-ip:{ip}")):
-        raise _too_many(window)
+    wait = max(ratelimit.locked_for(key), ratelimit.locked_for(f"login-ip:{ip}") if ip else 0)
+    if wait:
+        raise _too_many(wait)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.has_usable_password():
         failures = ratelimit.hit(key, window)
@@ -229,8 +230,8 @@ def sign_in_official(
 
 def check_totp(user: User, code: str, *, ip: str | None = None) -> None:
     key = f"totp:{user.pk}"
-    if ratelimit.is_locked(key):
-        raise _too_many(settings.LOGIN_LOCKOUT_SECONDS)
+    if wait := ratelimit.locked_for(key):
+        raise _too_many(wait)
     if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(
         (code or "").strip(), valid_window=1
     ):
