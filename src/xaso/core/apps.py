@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Nền tảng")
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
         from xaso.core import checks  # noqa: F401  (registers system checks)
+        from xaso.core.storable import guard
+
+        # One rule for every stored string, for every model of every domain.
+        pre_save.connect(guard, dispatch_uid="xaso.core.storable")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.problems import problem_response
+from xaso.core.text import unstorable_char
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 KEEP_FOR = dt.timedelta(hours=24)
@@ -169,7 +170,11 @@ def _claim(model, scope: str, key: str, fingerprint: str):
 
 
 def _run(request, get_response, record):
-    response = get_response(request)
+    try:
+        response = get_response(request)
+    except BaseException:
+        record.delete()  # nothing was answered: the key stays free for the retry
+        raise
     if response.status_code >= 500 or getattr(response, "streaming", False):
         record.delete()
         return response
@@ -234,32 +239,47 @@ class VietnameseFirstLocaleMiddleware:
         return response
 
 
-def _unstorable(value: str) -> bool:
-    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
-
-
 class RejectUnstorableInputMiddleware:
-    """Refuse query strings and form fields no database can store (NUL, lone surrogates).
+    """Refuse query strings and form fields that break the string rule (``core.text``).
 
-    PostgreSQL rejects NUL in text; checking once at the edge spares every view,
-    form and future domain from a 500. The API also validates its own text fields.
+    Every HTML form and search of every domain gets a 400 page naming the field and
+    the character before any view runs, instead of a 500 from the database (NUL on
+    PostgreSQL) or from an export later. The API (422 naming the field, from its
+    ``Text`` type and the services) and Open311 (its own error list) check their input
+    themselves.
     """
+
+    SKIP = ("/api/", "/open311/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
-            # The API types its text fields and answers 422 naming the field.
+        if request.path.startswith(self.SKIP):
             return self.get_response(request)
-        values = [v for _key, vs in request.GET.lists() for v in [_key, *vs]]
+        pairs = list(request.GET.lists())
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            values += [v for _key, vs in request.POST.lists() for v in [_key, *vs]]
-        if any(_unstorable(v) for v in values if isinstance(v, str)):
-            from xaso.core.views import error_400
-
-            return error_400(request)
+            pairs += list(request.POST.lists())
+        for name, values in pairs:
+            char = unstorable_char([name, *values])
+            if char is not None:
+                return self.refuse(request, "?" if unstorable_char(name) else name, char)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, field: str, char: str):
+        from django.shortcuts import render
+
+        from xaso.core.problems import TITLES
+        from xaso.core.text import unstorable_error
+
+        error = unstorable_error(field, char)
+        return render(
+            request,
+            "error.html",
+            {"status": 400, "title": TITLES[400], "message": error.message % error.params},
+            status=400,
+        )

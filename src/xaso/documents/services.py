@@ -29,7 +29,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
-from xaso.core.text import date_words, fold
+from xaso.core.text import check_storable_fields, date_words, fold, scrub
 from xaso.documents import numbering
 from xaso.documents.models import (
     NORMATIVE_TYPES,
@@ -284,7 +284,8 @@ def parse_email(raw: bytes) -> dict:
         if is_pdf:
             data = part.get_payload(decode=True) or b""
             if data:
-                pdfs.append((name or "tep-dinh-kem.pdf", data))
+                # A file name is a label: what the string rule refuses becomes "�".
+                pdfs.append((scrub(name) or "tep-dinh-kem.pdf", data))
     subject = " ".join(str(message.get("Subject", "")).split())
     sender = email.utils.parseaddr(str(message.get("From", "")))
     when = None
@@ -322,6 +323,16 @@ def import_email(actor, commune, raw: bytes, *, now=None, ip=None, **overrides) 
     if actor is not None:
         permissions.require(actor, "documents.register", commune)
     parsed = parse_email(raw)
+    # The string rule (core.text), by the names the message gives its parts.
+    check_storable_fields(
+        {
+            "Subject": parsed["subject"],
+            "From": f"{parsed['sender_name']} {parsed['sender_address']}",
+            "Message-ID": parsed["message_id"],
+            # The body is kept only as the summary of a message without a subject.
+            "text/plain": "" if parsed["subject"] else parsed["text"][:300],
+        }
+    )
     if not parsed["pdfs"]:
         raise ValidationError({"file": _("Thư không có tệp PDF đính kèm.")})
     ref = f"email:{parsed['message_id']}" if parsed["message_id"] else ""

@@ -18,6 +18,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
+from xaso.core.text import check_storable, check_storable_fields
 from xaso.dossiers import attachments as attachment_checks
 from xaso.dossiers.models import (
     RATING_INDICES,
@@ -80,9 +81,7 @@ def next_code(commune, when: dt.datetime) -> str:
 
 
 def _text(value, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = str(value or "").strip()
-    if "\x00" in value:
-        raise ValidationError({field: _("Nội dung chứa ký tự không hợp lệ.")})
+    value = check_storable(str(value or "").strip(), field)
     if required and not value:
         raise ValidationError({field: _("Vui lòng nhập nội dung.")})
     if len(value) > limit:
@@ -129,6 +128,11 @@ def _holds(user, commune, role: str) -> bool:
 def validate_applicant(data: dict) -> dict:
     errors = {}
     clean = {}
+    # The string rule (core.text) first: a later check must not echo a bad character.
+    check_storable_fields(
+        {k: data.get(k) for k in ("full_name", "phone", "id_number", "address", "email")},
+        prefix="applicant.",
+    )
     name = str(data.get("full_name") or "").strip()
     if not name:
         errors["applicant.full_name"] = _("Vui lòng nhập họ và tên người nộp.")
@@ -158,9 +162,6 @@ def validate_applicant(data: dict) -> dict:
         except ValidationError:
             errors["applicant.email"] = _("Địa chỉ thư điện tử không hợp lệ.")
     clean["email"] = email
-    for text in clean.values():
-        if "\x00" in text:
-            errors["applicant"] = _("Nội dung chứa ký tự không hợp lệ.")
     if errors:
         raise ValidationError(errors)
     return clean
@@ -171,6 +172,7 @@ def validate_form(procedure, form: dict) -> dict:
 
     if not isinstance(form, dict):
         raise ValidationError({"form": _("Tờ khai phải là một đối tượng JSON.")})
+    check_storable_fields(form, prefix="form.")
     try:
         return formschema.validate(procedure.form_schema or {"fields": []}, form)
     except ValidationError as exc:

@@ -21,6 +21,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
+from xaso.core.text import check_storable, check_storable_fields
 from xaso.feedback.models import (
     LAT_RANGE,
     LONG_RANGE,
@@ -94,7 +95,7 @@ def _locked(report: Report) -> Report:
 
 
 def _text(value, field: str, *, required: bool = False, limit: int = MAX_DESCRIPTION) -> str:
-    value = (value or "").strip()
+    value = check_storable((value or "").strip(), field)
     if required and not value:
         raise ValidationError({field: _("Vui lòng nhập nội dung.")})
     if len(value) > limit:
@@ -244,6 +245,16 @@ def submit_report(
     now: dt.datetime | None = None,
 ) -> Report:
     """A citizen (signed in, or anonymous with a contact) reports a problem."""
+    check_storable_fields(  # the string rule (core.text), before anything else
+        {
+            "description": description,
+            "address_string": address_string,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone,
+            "contact_email": contact_email,
+            "attributes": attributes,
+        }
+    )
     if category.commune_id != commune.pk or not category.active:
         raise ValidationError({"service_code": _("Lĩnh vực không tồn tại ở xã này.")})
     description = _text(description, "description", required=True)
