@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xaso.accounts.models import ApiToken, CitizenProfile, Membership, PhoneCode, User
-from xaso.accounts.tasks import send_sms_task
+from xaso.accounts.tasks import send_code_sms_task
 from xaso.accounts.validators import normalize_phone, validate_identity_number
 from xaso.audit import services as audit
 from xaso.core import ratelimit
@@ -80,7 +80,7 @@ def request_phone_code(raw_phone: str, *, ip: str | None = None) -> str:
             f"Ma xac thuc Xa So cua ban la {code}. Het han sau {minutes} phut. "
             "Khong chia se ma nay."
         )
-        transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body))
+        transaction.on_commit(lambda: send_code_sms_task.enqueue(to=phone, body=body))
     return phone
 
 

@@ -15,3 +15,20 @@ class CoreConfig(AppConfig):
 
         # One rule for every stored string, for every model of every domain.
         pre_save.connect(guard, dispatch_uid="xaso.core.storable")
+
+        from xaso.core.permissions import register_action
+        from xaso.core.registry import MenuItem, registry
+        from xaso.core.roles import Role
+
+        #: See and send again the commune's messages that gave up (core.retry).
+        register_action("core.deliveries", [Role.COMMUNE_ADMIN])
+        registry.register_menu(
+            MenuItem(
+                "deliveries",
+                _("Tin chưa gửi được"),
+                "core:deliveries",
+                area="office",
+                action="core.deliveries",
+                order=910,
+            )
+        )

@@ -864,14 +864,18 @@ def issue(
         _deliver_to_communes(actor, doc, final, now)
         for address in doc.recipient_emails:
             _event(doc, actor, EventKind.DELIVERY, note=address)
-            transaction.on_commit(lambda a=address, pk=doc.pk: _enqueue_mail(pk, a))
+            transaction.on_commit(
+                lambda a=address, pk=doc.pk, c=doc.commune_id: _enqueue_mail(pk, a, c)
+            )
     return doc
 
 
-def _enqueue_mail(document_id: int, address: str) -> None:
+def _enqueue_mail(document_id: int, address: str, commune_id: int) -> None:
     from xaso.documents.tasks import send_document_email_task
 
-    send_document_email_task.enqueue(document_id=document_id, address=address)
+    send_document_email_task.enqueue(
+        document_id=document_id, address=address, commune_id=commune_id
+    )
 
 
 def _deliver_to_communes(actor, doc: Document, final: DocumentFile, now) -> None:
@@ -928,20 +932,25 @@ def send_document_email(document_id: int, address: str) -> None:
 # --- Reminders -------------------------------------------------------------------
 
 
-def _notify(user, subject: str, body: str) -> None:
-    from django.core.mail import send_mail
-
-    from xaso.accounts.tasks import send_sms_task
+def _notify(user, subject: str, body: str, commune_id: int | None = None) -> None:
+    # Through the retrying tasks (core.retry): a mail relay that is down neither loses
+    # the reminder nor stops the sweep.
+    from xaso.accounts.tasks import send_email_task, send_sms_task
 
     if user is None:
         return
     if user.email:
+        address = user.email
         transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            lambda: send_email_task.enqueue(
+                to=address, subject=subject, body=body, commune_id=commune_id
+            )
         )
     elif user.phone:
         phone = user.phone
-        transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=fold(body)[:300]))
+        transaction.on_commit(
+            lambda: send_sms_task.enqueue(to=phone, body=fold(body)[:300], commune_id=commune_id)
+        )
 
 
 def _remind_once(doc, stamp: str, now: dt.datetime, subject: str, body: str) -> bool:
@@ -954,7 +963,7 @@ def _remind_once(doc, stamp: str, now: dt.datetime, subject: str, body: str) -> 
         if not claimed:
             return False
         _event(doc, None, EventKind.REMINDER, note=body)
-        _notify(doc.assignee, subject, body)
+        _notify(doc.assignee, subject, body, commune_id=doc.commune_id)
     return True
 
 

@@ -865,23 +865,23 @@ def _leaders(commune):
 def _warn(users, dossier, text: str) -> list[int]:
     from django.conf import settings
 
-    from xaso.accounts.tasks import send_sms_task
+    from xaso.accounts.tasks import send_email_task, send_sms_task
     from xaso.core.text import fold
 
     url = f"{settings.SITE_URL}/x/{dossier.commune.code_str}/van-phong/ho-so/{dossier.pk}/"
     body = f"Xa So: {fold(text)} {dossier.code}. {url}"
-    sent = []
+    sent, where = [], dossier.commune_id
     for user in users:
         if user.phone:
             phone = user.phone
-            transaction.on_commit(lambda p=phone: send_sms_task.enqueue(to=p, body=body))
+            transaction.on_commit(
+                lambda p=phone: send_sms_task.enqueue(to=p, body=body, commune_id=where)
+            )
         if user.email:
-            from xaso.dossiers.tasks import send_email_task
-
             email, subject = user.email, f"{text}: {dossier.code}"
             transaction.on_commit(
                 lambda e=email, s=subject: send_email_task.enqueue(
-                    to=e, subject=s, body=f"{s}\n{url}"
+                    to=e, subject=s, body=f"{s}\n{url}", commune_id=where
                 )
             )
         sent.append(user.pk)

@@ -70,8 +70,8 @@ def _notify(report: Report, status: str) -> None:
         f"Xa So: phan anh so {report.pk} {SMS_STATUS.get(status, status)}. "
         f"Xem: {report_url(report)}"
     )
-    phone = report.contact_phone
-    transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body))
+    phone, where = report.contact_phone, report.commune_id
+    transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body, commune_id=where))
 
 
 def _event(report: Report, actor, kind: str, *, before="", after="", note="", public=True):
@@ -576,6 +576,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Report]:
                 f"{settings.SITE_URL}/x/{report.commune.code_str}/van-phong/phan-anh/{report.pk}/"
             )
             for phone in phones:
-                transaction.on_commit(lambda p=phone, b=body: send_sms_task.enqueue(to=p, body=b))
+                transaction.on_commit(
+                    lambda p=phone, b=body, c=report.commune_id: send_sms_task.enqueue(
+                        to=p, body=b, commune_id=c
+                    )
+                )
             escalated.append(report)
     return escalated
