@@ -160,6 +160,11 @@ def test_a_failed_email_is_recorded_and_sent_again(
     assert [m.to for m in mail.outbox] == [["an@example.vn"]]
 
 
+class GarbledTransport:
+    def send(self, message):
+        raise SmsError("gateway said \x00\x1b[31m no")
+
+
 class BrokenEmailBackend:
     def __init__(self, *args, **kwargs):
         pass
@@ -213,3 +218,13 @@ def test_the_database_worker_waits_then_tries_again_then_gives_up(settings, flak
             clock.tick(dt.timedelta(hours=1))
         assert FailedDelivery.objects.get().attempts == 5
         assert DBTaskResult.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_gateway_error_with_control_characters_is_still_recorded(settings, flaky):
+    from xaso.accounts import sms
+
+    settings.SMS_TRANSPORT = "tests.core.test_retry.GarbledTransport"
+    sms._transport.cache_clear()
+    send_sms_task.enqueue(to="0912345678", body="x")
+    assert FailedDelivery.objects.get().error == "SmsError: gateway said \ufffd\ufffd[31m no"

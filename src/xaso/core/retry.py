@@ -101,22 +101,25 @@ def retrying_task(
 
         def _record(task_obj, args, kwargs, attempt, exc):
             from xaso.core.models import FailedDelivery
+            from xaso.core.text import scrub
 
             try:
                 recipient, summary = describe(*args, **kwargs)
             except Exception:  # the record must be written whatever the arguments
                 recipient, summary = "", ""
+            # A gateway's error text is not ours to trust: the record must be written
+            # whatever it holds (the string rule, core.text).
             with transaction.atomic():
                 FailedDelivery.objects.create(
                     task=task_obj.module_path,
                     channel=channel,
-                    recipient=str(recipient)[:254],
-                    summary=str(summary)[:300],
+                    recipient=scrub(str(recipient)[:254]),
+                    summary=scrub(str(summary)[:300]),
                     commune_id=kwargs.get("commune_id"),
-                    kwargs={} if secret or args else kwargs,
+                    kwargs={} if secret or args else scrub(kwargs),
                     retryable=not secret and not args,
                     attempts=attempt,
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                    error=scrub(f"{type(exc).__name__}: {exc}"[:2000]),
                 )
             log.error("%s gave up after %s tries: %s", task_obj.name, attempt, exc)
 
