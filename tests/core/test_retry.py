@@ -196,10 +196,16 @@ def test_the_django_admin_lists_and_sends_again(
 
 
 @pytest.mark.django_db
-def test_the_database_worker_waits_then_tries_again_then_gives_up(settings, flaky):
+def test_the_database_worker_waits_then_tries_again_then_gives_up(settings, flaky, monkeypatch):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
     from freezegun import freeze_time
+
+    # The worker closes connections older than DB_CONN_MAX_AGE, and the clock jumps
+    # hours here: that would close the test's own connection.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     flaky(99)

@@ -58,7 +58,7 @@ def test_the_form_refuses_with_a_400_naming_the_field(login_as, commune_a, pdf):
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 def test_the_register_survives_what_is_stored(login_as, incoming, commune_a, fmt):
     doc = incoming()
-    Document.objects.filter(pk=doc.pk).update(summary="Về\x18việc", author="UBND\x00tỉnh")
+    Document.objects.filter(pk=doc.pk).update(summary="Về\x18việc", author="UBND\x0ctỉnh")
     r = login_as("vanthu.hatrung").get(
         f"/x/{commune_a.code_str}/van-phong/van-ban/den/so-dang-ky/", {"format": fmt}
     )
