@@ -55,9 +55,11 @@ def test_ports_are_dropped_and_ipv6_is_normalised(settings):
 def test_the_number_of_proxies_is_checked_at_start(settings):
     from xaso.core.checks import check_configuration
 
-    settings.TRUSTED_PROXIES = 0
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = True, 0
     assert "xaso.E005" in [e.id for e in check_configuration(None)]
     settings.TRUSTED_PROXIES = 1
+    assert "xaso.E005" not in [e.id for e in check_configuration(None)]
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = False, 0  # not read: not checked
     assert "xaso.E005" not in [e.id for e in check_configuration(None)]
 
 

@@ -36,7 +36,7 @@ def check_configuration(app_configs, **kwargs):
         except ValueError:
             errors.append(Error(f"XASO_{name} must be HH:MM, got {value!r}.", id="xaso.E004"))
     proxies = settings.TRUSTED_PROXIES
-    if not 1 <= proxies <= 5:
+    if settings.BEHIND_PROXY and not 1 <= proxies <= 5:
         errors.append(
             Error(
                 f"XASO_TRUSTED_PROXIES must be between 1 and 5, got {proxies}.",
