@@ -205,8 +205,10 @@ DEFAULT_FROM_EMAIL = env_str("XASO_DEFAULT_FROM_EMAIL", "xaso@localhost")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("XASO_BEHIND_PROXY") else None
 )
-# Behind a reverse proxy the client address comes from X-Forwarded-For.
-TRUST_X_FORWARDED_FOR = env_bool("XASO_BEHIND_PROXY", False)
+# Behind reverse proxies the client address is the X-Forwarded-For hop that the
+# outermost of the TRUSTED_PROXIES proxies appended (xaso.core.http.client_ip).
+BEHIND_PROXY = env_bool("XASO_BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_int("XASO_TRUSTED_PROXIES", 1)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

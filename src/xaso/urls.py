@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("xaso.accounts.urls")),
     path("", include("xaso.workdays.urls")),
     path("", include("xaso.audit.urls")),
+    path("", include("xaso.core.urls")),
     path("", include("xaso.population.urls")),
     path("", include("xaso.feedback.urls")),
     path("open311/v2/", include("xaso.feedback.open311_urls")),

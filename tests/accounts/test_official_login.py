@@ -67,3 +67,24 @@ def test_open_redirects_are_refused(client, demo):
         {"username": "motcua.hatrung", "password": DEMO_PASSWORD},
     )
     assert r["Location"] == "/tai-khoan/"
+
+
+def test_the_locked_out_page_says_how_long_to_wait(client, demo):
+    import datetime as dt
+
+    from freezegun import freeze_time
+
+    start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+    with freeze_time(start) as clock:
+        for _ in range(settings.LOGIN_MAX_FAILURES):
+            client.post("/dang-nhap/", {"username": "motcua.hatrung", "password": "wrong"})
+        r = client.post("/dang-nhap/", {"username": "motcua.hatrung", "password": DEMO_PASSWORD})
+        assert r.status_code == 429
+        assert int(r["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS
+        clock.tick(dt.timedelta(seconds=600))
+        r = client.post("/dang-nhap/", {"username": "motcua.hatrung", "password": DEMO_PASSWORD})
+        assert r.status_code == 429
+        assert int(r["Retry-After"]) == settings.LOGIN_LOCKOUT_SECONDS - 600
+        clock.tick(dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS - 600 + 1))
+        r = client.post("/dang-nhap/", {"username": "motcua.hatrung", "password": DEMO_PASSWORD})
+        assert r.status_code == 302 and "Retry-After" not in r

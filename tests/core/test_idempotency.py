@@ -82,3 +82,49 @@ def test_idempotent_put(client, demo, bearer):
         r = client.put(url, body, content_type="application/json", **headers)
         assert r.status_code == 200
     assert CalendarOverride.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_json_written_differently_is_the_same_request(client):
+    from xaso.accounts.models import PhoneCode
+
+    key = {"HTTP_IDEMPOTENCY_KEY": "k-json"}
+    first = client.post(URL, '{"phone": "0987654321"}', content_type="application/json", **key)
+    again = client.post(URL, '{\n  "phone":"0987654321"\n}', content_type="application/json", **key)
+    assert first.status_code == again.status_code == 202
+    assert again["Idempotent-Replayed"] == "true"
+    assert PhoneCode.objects.count() == 1
+
+
+def test_the_fingerprint_is_what_the_request_means():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import RequestFactory
+    from django.test.client import encode_multipart
+
+    from xaso.core.middleware import fingerprint
+
+    rf = RequestFactory()
+
+    def multipart(boundary, content=b"abc", **fields):
+        data = {"b": "2", "a": "1", **fields, "f": SimpleUploadedFile("x.pdf", content)}
+        return rf.post(
+            "/api/v1/x?b=2&a=1",
+            encode_multipart(boundary, data),
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
+
+    one = multipart("AAA")
+    assert fingerprint(one) == fingerprint(multipart("BBB"))
+    assert one.FILES["f"].read() == b"abc"  # rewound for the view
+    assert fingerprint(one) != fingerprint(multipart("AAA", content=b"abd"))
+    assert fingerprint(one) != fingerprint(multipart("AAA", c="3"))
+    swapped = rf.post("/api/v1/x?a=1&b=2", {"a": 1}, content_type="application/json")
+    same = rf.post("/api/v1/x?b=2&a=1", {"a": 1}, content_type="application/json")
+    assert fingerprint(swapped) == fingerprint(same)
+    assert fingerprint(same) != fingerprint(
+        rf.put("/api/v1/x?b=2&a=1", {"a": 1}, "application/json")
+    )
+    # Not JSON at all, or too deep to read: its bytes.
+    broken = rf.post("/api/v1/x", "{not json", content_type="application/json")
+    deep = rf.post("/api/v1/x", "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert fingerprint(broken) != fingerprint(deep)

@@ -59,6 +59,38 @@ def test_a_retried_submission_creates_one_dossier(citizen_client, procedure):
     assert Dossier.objects.count() == 1 and Attachment.objects.count() == 1
 
 
+def test_a_phone_resending_after_a_dropped_connection_gets_its_first_answer(
+    citizen_client, procedure
+):
+    """Every attempt draws a new multipart boundary; the key still means one dossier."""
+    from django.test.client import encode_multipart
+
+    def send(boundary: str, content: bytes = PDF):
+        files = [
+            SimpleUploadedFile("giay.pdf", content),
+            SimpleUploadedFile("anh.png", png_bytes()),
+        ]
+        body = encode_multipart(boundary, {"payload": payload(), "attachments": files})
+        return citizen_client.post(
+            f"{BASE}/dossiers",
+            body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+            HTTP_IDEMPOTENCY_KEY="phone-retry-1",
+        )
+
+    first = send("----WebKitFormBoundary7MA4YWxkTrZu0gW")
+    again = send("----WebKitFormBoundaryZ8q3c1xRk2Pp9LsA")
+    assert first.status_code == again.status_code == 201, again.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Dossier.objects.count() == 1 and Attachment.objects.count() == 2
+    # Another file under the same key is another request.
+    other = send("----WebKitFormBoundaryQ", content=PDF + b"% changed\n")
+    assert other.status_code == 422
+    assert other.json()["type"] == "/problems/idempotency-key-reused"
+    assert Dossier.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [

@@ -402,3 +402,68 @@ def test_postgresql_builds_the_same_list_as_python(make_report, commune_a):
     from_db = json.loads(open311._json_from_postgresql(qs, commune_a).content)
     from_python = open311.serialise_requests(list(qs.values(*open311.REQUEST_FIELDS)), commune_a)
     assert from_db == from_python
+
+
+# --- Input that cannot be stored; retried reports ------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("char", ["\x00", "\x18", "\x7f"])
+def test_unstorable_input_is_answered_in_the_error_list_naming_the_field(
+    category, api_key, fmt, char
+):
+    response = post(fmt, **valid(api_key, description=f"Ổ gà{char}"))
+    assert_error(response, 400, fmt)
+    text = response.content.decode()
+    assert "description" in text and f"U+{ord(char):04X}" in text
+    assert not Report.objects.exists()
+    # In the query string too, on a read.
+    r = Client().get(f"{BASE}/requests.{fmt}", {"jurisdiction_id": "15271", "service_code": char})
+    assert_error(r, 400, fmt)
+    assert "service_code" in r.content.decode()
+
+
+def test_a_report_retried_with_its_idempotency_key_is_one_report(category, api_key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import encode_multipart
+
+    def send(boundary, address="1.2.3.4", **extra):
+        data = {**valid(api_key, **extra), "media": SimpleUploadedFile("a.jpg", image_bytes())}
+        return Client(REMOTE_ADDR=address).post(
+            f"{BASE}/requests.json",
+            encode_multipart(boundary, data),
+            content_type=f"multipart/form-data; boundary={boundary}",
+            HTTP_IDEMPOTENCY_KEY="report-1",
+        )
+
+    first = send("b-one")
+    # The phone reconnected: another address, another multipart boundary.
+    again = send("b-two", address="5.6.7.8")
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert body(again) == body(first)
+    assert Report.objects.count() == 1
+    other = send("b-three", description="Một ổ gà khác")
+    assert_error(other, 422)
+    # Refusals are Open311 errors too; another application's key is another scope.
+    _key, raw = services.issue_open311_key(user("quantri.hatrung"), category.commune, "Khác")
+    r = Client().post(
+        f"{BASE}/requests.json", valid(raw, description="Khác"), HTTP_IDEMPOTENCY_KEY="report-1"
+    )
+    assert r.status_code == 200 and Report.objects.count() == 2
+    assert_error(
+        Client().post(f"{BASE}/requests.xml", valid(raw), HTTP_IDEMPOTENCY_KEY="x" * 300),
+        400,
+        "xml",
+    )
+
+
+def test_a_refused_report_keeps_its_answer_for_the_retry(category, api_key):
+    first = Client().post(
+        f"{BASE}/requests.json", valid(api_key, lat="abc"), HTTP_IDEMPOTENCY_KEY="bad-1"
+    )
+    again = Client().post(
+        f"{BASE}/requests.json", valid(api_key, lat="abc"), HTTP_IDEMPOTENCY_KEY="bad-1"
+    )
+    assert first.status_code == again.status_code == 400
+    assert again["Idempotent-Replayed"] == "true"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xaso.accounts.models import ApiToken, CitizenProfile, Membership, PhoneCode, User
-from xaso.accounts.tasks import send_sms_task
+from xaso.accounts.tasks import send_code_sms_task
 from xaso.accounts.validators import normalize_phone, validate_identity_number
 from xaso.audit import services as audit
 from xaso.core import ratelimit
@@ -80,7 +80,7 @@ def request_phone_code(raw_phone: str, *, ip: str | None = None) -> str:
             f"Ma xac thuc Xa So cua ban la {code}. Het han sau {minutes} phut. "
             "Khong chia se ma nay."
         )
-        transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body))
+        transaction.on_commit(lambda: send_code_sms_task.enqueue(to=phone, body=body))
     return phone
 
 
@@ -88,8 +88,8 @@ def verify_phone_code(raw_phone: str, code: str) -> str:
     """Check a code; returns the phone number, or raises Problem (400/429)."""
     phone = normalize_phone(raw_phone)
     code = (code or "").strip()
-    if ratelimit.is_locked(f"otp-verify:{phone}"):
-        raise _too_many(settings.LOGIN_LOCKOUT_SECONDS)
+    if wait := ratelimit.locked_for(f"otp-verify:{phone}"):
+        raise _too_many(wait)
     with transaction.atomic():
         pending = (
             PhoneCode.objects.select_for_update()
@@ -206,8 +206,9 @@ def sign_in_official(
     """Check a username and password, with lock-out after repeated failures."""
     key = f"login:{(username or '').strip().lower()}"
     window = settings.LOGIN_LOCKOUT_SECONDS
-    if ratelimit.is_locked(key) or (ip and ratelimit.is_locked(f"login-ip:{ip}")):
-        raise _too_many(window)
+    wait = max(ratelimit.locked_for(key), ratelimit.locked_for(f"login-ip:{ip}") if ip else 0)
+    if wait:
+        raise _too_many(wait)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.has_usable_password():
         failures = ratelimit.hit(key, window)
@@ -229,8 +230,8 @@ def sign_in_official(
 
 def check_totp(user: User, code: str, *, ip: str | None = None) -> None:
     key = f"totp:{user.pk}"
-    if ratelimit.is_locked(key):
-        raise _too_many(settings.LOGIN_LOCKOUT_SECONDS)
+    if wait := ratelimit.locked_for(key):
+        raise _too_many(wait)
     if not user.totp_secret or not pyotp.TOTP(user.totp_secret).verify(
         (code or "").strip(), valid_window=1
     ):

@@ -41,6 +41,13 @@ def _problem_text(exc: Problem) -> str:
     return str(exc.message % exc.params) if exc.params else str(exc.message)
 
 
+def _with_headers(response, refusal: Problem | None):
+    """The page, carrying the refusal's headers (``Retry-After`` of a lock-out)."""
+    for name, value in (refusal.headers if refusal else {}).items():
+        response[name] = value
+    return response
+
+
 def _finish_login(request, user):
     login(request, user, backend=BACKEND)
     audit.record(user, "accounts.login", user, ip=client_ip(request))
@@ -49,7 +56,7 @@ def _finish_login(request, user):
 
 def official_login(request):
     form = OfficialLoginForm(request.POST or None)
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             result = services.sign_in_official(
@@ -60,15 +67,21 @@ def official_login(request):
             )
         except Problem as exc:
             form.add_error(None, _problem_text(exc))
-            status = exc.status
+            status, refusal = exc.status, exc
         else:
             if result.needs_totp:
                 request.session["pending_user_id"] = result.user.pk
                 request.session["pending_next"] = _next(request, "")
                 return redirect("accounts:login-totp")
             return _finish_login(request, result.user)
-    return render(
-        request, "accounts/login.html", {"form": form, "next": _next(request, "")}, status=status
+    return _with_headers(
+        render(
+            request,
+            "accounts/login.html",
+            {"form": form, "next": _next(request, "")},
+            status=status,
+        ),
+        refusal,
     )
 
 
@@ -80,20 +93,22 @@ def totp_login(request):
     if user is None:
         return redirect("accounts:login")
     form = TotpForm(request.POST or None)
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             services.check_totp(user, form.cleaned_data["code"], ip=client_ip(request))
         except Problem as exc:
             form.add_error("code", _problem_text(exc))
-            status = exc.status
+            status, refusal = exc.status, exc
         else:
             target = request.session.pop("pending_next", "")
             request.session.pop("pending_user_id", None)
             login(request, user, backend=BACKEND)
             audit.record(user, "accounts.login", user, ip=client_ip(request), detail={"totp": True})
             return redirect(target or "accounts:account")
-    return render(request, "accounts/totp_login.html", {"form": form}, status=status)
+    return _with_headers(
+        render(request, "accounts/totp_login.html", {"form": form}, status=status), refusal
+    )
 
 
 def phone_login(request, signup=False):
@@ -101,7 +116,7 @@ def phone_login(request, signup=False):
     step = "phone"
     phone_form = PhoneForm()
     code_form = None
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST" and "code" not in request.POST:
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
@@ -111,7 +126,7 @@ def phone_login(request, signup=False):
                 )
             except Problem as exc:
                 phone_form.add_error("phone", _problem_text(exc))
-                status = exc.status
+                status, refusal = exc.status, exc
             else:
                 step = "code"
                 code_form = PhoneCodeForm(initial={"phone": phone})
@@ -126,6 +141,7 @@ def phone_login(request, signup=False):
             except (Problem, ValidationError) as exc:
                 code_form.add_error("code", _problem_text(exc) if isinstance(exc, Problem) else exc)
                 status = getattr(exc, "status", 400)
+                refusal = exc if isinstance(exc, Problem) else None
             else:
                 user = services.citizen_for_phone(phone, ip=client_ip(request))
                 login(request, user, backend=BACKEND)
@@ -136,17 +152,20 @@ def phone_login(request, signup=False):
                     )
                     return redirect("accounts:profile")
                 return redirect(_next(request, "accounts:account"))
-    return render(
-        request,
-        "accounts/phone_login.html",
-        {
-            "step": step,
-            "phone_form": phone_form,
-            "code_form": code_form,
-            "signup": signup,
-            "next": _next(request, ""),
-        },
-        status=status,
+    return _with_headers(
+        render(
+            request,
+            "accounts/phone_login.html",
+            {
+                "step": step,
+                "phone_form": phone_form,
+                "code_form": code_form,
+                "signup": signup,
+                "next": _next(request, ""),
+            },
+            status=status,
+        ),
+        refusal,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from xaso.audit.models import AuditEvent
+from xaso.core.text import scrub
 
 
 def _label(actor) -> str:
@@ -32,17 +33,19 @@ def record(
         object_type = meta.label_lower if meta else type(obj).__name__
         object_id = str(getattr(obj, "pk", "") or "")
         object_repr = str(obj)[:200]
+    # The log records what was tried, bad characters and all, and never refuses:
+    # they are written as "�" (the string rule, core.text).
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=_label(actor)[:150],
+        actor_label=scrub(_label(actor)[:150]),
         action=action,
         object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
+        object_id=scrub(object_id),
+        object_repr=scrub(object_repr),
         commune=commune,
         ip=ip,
         personal_data=personal_data,
-        detail=detail or {},
+        detail=scrub(detail or {}),
     )
 
 

@@ -12,6 +12,7 @@ from xaso.audit import services as audit
 from xaso.audit.models import AuditEvent
 from xaso.audit.selectors import filter_events
 from xaso.core.http import client_ip
+from xaso.core.text import scrub
 from xaso.core.views import office_view
 
 
@@ -66,16 +67,18 @@ def event_list(request, commune):
             yield "\ufeff" + writer.writerow(header)
             for e in qs.iterator(chunk_size=2000):
                 yield writer.writerow(
-                    [
-                        timezone.localtime(e.at).isoformat(),
-                        e.actor_label,
-                        e.action,
-                        e.object_type,
-                        e.object_id,
-                        e.object_repr,
-                        e.ip or "",
-                        int(e.personal_data),
-                    ]
+                    scrub(
+                        [
+                            timezone.localtime(e.at).isoformat(),
+                            e.actor_label,
+                            e.action,
+                            e.object_type,
+                            e.object_id,
+                            e.object_repr,
+                            e.ip or "",
+                            int(e.personal_data),
+                        ]
+                    )
                 )
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

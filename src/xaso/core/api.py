@@ -19,6 +19,7 @@ from pydantic import AfterValidator
 
 from xaso.core.problems import Problem, from_problem, problem_response
 from xaso.core.tenancy import commune_for
+from xaso.core.text import codepoint, unstorable_char
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,14 @@ class BearerToken(HttpBearer):
 
 
 def _storable(value: str) -> str:
-    # PostgreSQL cannot store NUL in text, and no database encodes an unpaired
-    # surrogate (possible through a JSON "\ud800" escape): refuse them with a 422.
-    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise ValueError("must not contain NUL characters or unpaired surrogates")
+    # The one rule for stored strings (core.text): no NUL (PostgreSQL), no unpaired
+    # surrogate (no encoder), no other control character but tab and line breaks.
+    char = unstorable_char(value)
+    if char is not None:
+        raise ValueError(
+            f"must not contain {codepoint(char)}: control characters other than tab and "
+            "line breaks, and unpaired surrogates, cannot be stored"
+        )
     return value
 
 

@@ -35,4 +35,17 @@ def check_configuration(app_configs, **kwargs):
                 raise ValueError
         except ValueError:
             errors.append(Error(f"XASO_{name} must be HH:MM, got {value!r}.", id="xaso.E004"))
+    proxies = settings.TRUSTED_PROXIES
+    if settings.BEHIND_PROXY and not 1 <= proxies <= 5:
+        errors.append(
+            Error(
+                f"XASO_TRUSTED_PROXIES must be between 1 and 5, got {proxies}.",
+                hint=(
+                    "The number of reverse proxies in front of the app that each append "
+                    "the address they received the request from to X-Forwarded-For "
+                    "(1 for nginx or Caddy alone)."
+                ),
+                id="xaso.E005",
+            )
+        )
     return errors

@@ -2,16 +2,25 @@
 
 A client on a weak connection sends ``Idempotency-Key: <uuid>`` with a POST,
 PUT, PATCH or DELETE under ``/api/``. The first request runs and its answer is
-stored; a retry with the same key and the same body gets that answer again
+stored; a retry with the same key and the same request gets that answer again
 (header ``Idempotent-Replayed: true``) without running twice; the same key with
-another body is refused (422); a retry while the first is still running gets
-409. Answers of 5xx are not stored, so the client may retry them.
+another request is refused (422); a retry while the first is still running gets
+409. Answers of 5xx are not stored, so the client may retry them. Views outside
+``/api/`` (Open311) get the same with the :func:`idempotent` decorator.
+
+"The same request" is what it means, not its bytes (:func:`fingerprint`): a
+multipart body is its fields and the digests of its files — the boundary, which
+every client draws anew for each attempt, does not count — and a JSON body is
+compared in canonical form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from functools import wraps
+from urllib.parse import parse_qsl
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -19,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xaso.core.problems import problem_response
+from xaso.core.text import unstorable_char
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 KEEP_FOR = dt.timedelta(hours=24)
-REPLAYED_HEADERS = ("Location", "Content-Language")
+REPLAYED_HEADERS = ("Location", "Content-Language", "Access-Control-Allow-Origin")
 
 
 def _scope(request) -> str:
@@ -32,8 +42,149 @@ def _scope(request) -> str:
     elif request.COOKIES.get("sessionid"):
         who = "s:" + request.COOKIES["sessionid"]
     else:
-        who = "ip:" + (request.META.get("REMOTE_ADDR") or "")
+        from xaso.core.http import client_ip
+
+        who = "ip:" + (client_ip(request) or "")
     return hashlib.sha256(who.encode()).hexdigest()
+
+
+def _canonical(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def fingerprint(request) -> str:
+    """What a write means: method, path, query and body, independent of its encoding.
+
+    Query and form fields are compared as sorted (name, value) pairs; a multipart body
+    as its fields and, per file, the field name, file name, size and SHA-256 of the
+    content; a JSON body in canonical form (sorted keys, no spaces); anything else as
+    bytes. Files are read in chunks and rewound for the view, and a multipart body is
+    never loaded into memory whole.
+    """
+    media = (request.content_type or "").lower()
+    query = sorted(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
+    parts: dict = {"method": request.method, "path": request.path, "query": query}
+    if media == "multipart/form-data":
+        parts["fields"] = sorted((k, v) for k, vs in request.POST.lists() for v in vs)
+        files = []
+        for name, uploads in request.FILES.lists():
+            for upload in uploads:
+                digest = hashlib.sha256()
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+                files.append((name, upload.name, upload.size, digest.hexdigest()))
+        parts["files"] = sorted(files)
+    elif media == "application/x-www-form-urlencoded":
+        parts["fields"] = sorted((k, v) for k, vs in request.POST.lists() for v in vs)
+    else:
+        body = request.body
+        if media == "application/json" or media.endswith("+json"):
+            try:
+                parts["json"] = json.loads(body)
+            except (ValueError, RecursionError):
+                parts["bytes"] = hashlib.sha256(body).hexdigest()
+        else:
+            parts["bytes"] = hashlib.sha256(body).hexdigest()
+        parts["media"] = media
+    try:
+        encoded = _canonical(parts)
+    except (ValueError, RecursionError):  # too deep to canonicalise: its bytes, then
+        encoded = _canonical({k: v for k, v in parts.items() if k != "json"}) + request.body
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _problem_refusal(request, status: int, message, code: str, headers=None):
+    return problem_response(request, status, message, code=code, headers=headers)
+
+
+def run_idempotent(request, get_response, *, scope=None, refuse=_problem_refusal):
+    """Run ``get_response(request)`` once per ``Idempotency-Key`` of a write.
+
+    ``scope(request)`` names the caller (default: its token, session or address);
+    ``refuse(request, status, message, code, headers)`` renders a refusal in the
+    caller's format (default: problem+json).
+    """
+    key = request.META.get("HTTP_IDEMPOTENCY_KEY")
+    if key is None or request.method not in WRITE_METHODS:
+        return get_response(request)
+    key = key.strip().strip('"')
+    if not key or len(key) > 255 or not key.isprintable():
+        return refuse(
+            request,
+            400,
+            _("Idempotency-Key phải có từ 1 đến 255 ký tự in được."),
+            "bad-idempotency-key",
+        )
+    from xaso.core.models import IdempotencyRecord
+
+    print_ = fingerprint(request)
+    who = scope(request) if scope is not None else _scope(request)
+    try:
+        record = _claim(IdempotencyRecord, who, key, print_)
+    except IntegrityError:
+        existing = IdempotencyRecord.objects.filter(scope=who, key=key).first()
+        if existing is not None and existing.created_at < timezone.now() - KEEP_FOR:
+            # The key's earlier use has expired: the key is free again.
+            existing.delete()
+            try:
+                record = _claim(IdempotencyRecord, who, key, print_)
+            except IntegrityError:  # another retry claimed it in between
+                existing = IdempotencyRecord.objects.filter(scope=who, key=key).first()
+            else:
+                return _run(request, get_response, record)
+        if existing is None:  # expired and removed in between: just run it
+            return get_response(request)
+        if existing.fingerprint != print_:
+            return refuse(
+                request,
+                422,
+                _("Idempotency-Key này đã được dùng cho một yêu cầu khác."),
+                "idempotency-key-reused",
+            )
+        if not existing.completed:
+            return refuse(
+                request,
+                409,
+                _("Yêu cầu với Idempotency-Key này đang được xử lý."),
+                "idempotency-in-progress",
+                {"Retry-After": "1"},
+            )
+        response = HttpResponse(
+            bytes(existing.body or b""),
+            status=existing.status,
+            content_type=existing.content_type,
+        )
+        for name, value in existing.headers.items():
+            response[name] = value
+        response["Idempotent-Replayed"] = "true"
+        return response
+    return _run(request, get_response, record)
+
+
+def _claim(model, scope: str, key: str, fingerprint: str):
+    with transaction.atomic():
+        return model.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+
+
+def _run(request, get_response, record):
+    try:
+        response = get_response(request)
+    except BaseException:
+        record.delete()  # nothing was answered: the key stays free for the retry
+        raise
+    if response.status_code >= 500 or getattr(response, "streaming", False):
+        record.delete()
+        return response
+    record.completed = True
+    record.status = response.status_code
+    record.content_type = response.get("Content-Type", "")
+    record.body = response.content
+    record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
+    record.save(update_fields=["completed", "status", "content_type", "body", "headers"])
+    return response
 
 
 class IdempotencyMiddleware:
@@ -41,85 +192,24 @@ class IdempotencyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = request.META.get("HTTP_IDEMPOTENCY_KEY")
-        if (
-            key is None
-            or request.method not in WRITE_METHODS
-            or not request.path.startswith("/api/")
-        ):
+        if not request.path.startswith("/api/"):
             return self.get_response(request)
-        key = key.strip().strip('"')
-        if not key or len(key) > 255 or not key.isprintable():
-            return problem_response(
-                request,
-                400,
-                _("Idempotency-Key phải có từ 1 đến 255 ký tự in được."),
-                code="bad-idempotency-key",
+        return run_idempotent(request, self.get_response)
+
+
+def idempotent(*, scope=None, refuse=_problem_refusal):
+    """The API's ``Idempotency-Key`` handling for a view outside ``/api/``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return run_idempotent(
+                request, lambda r: view(r, *args, **kwargs), scope=scope, refuse=refuse
             )
-        from xaso.core.models import IdempotencyRecord
 
-        fingerprint = hashlib.sha256(
-            request.method.encode() + b" " + request.get_full_path().encode() + b"\n" + request.body
-        ).hexdigest()
-        scope = _scope(request)
-        try:
-            record = self._claim(IdempotencyRecord, scope, key, fingerprint)
-        except IntegrityError:
-            existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-            if existing is not None and existing.created_at < timezone.now() - KEEP_FOR:
-                # The key's earlier use has expired: the key is free again.
-                existing.delete()
-                try:
-                    record = self._claim(IdempotencyRecord, scope, key, fingerprint)
-                except IntegrityError:  # another retry claimed it in between
-                    existing = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-                else:
-                    return self._run(request, record)
-            if existing is None:  # expired and removed in between: just run it
-                return self.get_response(request)
-            if existing.fingerprint != fingerprint:
-                return problem_response(
-                    request,
-                    422,
-                    _("Idempotency-Key này đã được dùng cho một yêu cầu khác."),
-                    code="idempotency-key-reused",
-                )
-            if not existing.completed:
-                return problem_response(
-                    request,
-                    409,
-                    _("Yêu cầu với Idempotency-Key này đang được xử lý."),
-                    code="idempotency-in-progress",
-                    headers={"Retry-After": "1"},
-                )
-            response = HttpResponse(
-                bytes(existing.body or b""),
-                status=existing.status,
-                content_type=existing.content_type,
-            )
-            for name, value in existing.headers.items():
-                response[name] = value
-            response["Idempotent-Replayed"] = "true"
-            return response
-        return self._run(request, record)
+        return wrapper
 
-    @staticmethod
-    def _claim(model, scope: str, key: str, fingerprint: str):
-        with transaction.atomic():
-            return model.objects.create(scope=scope, key=key, fingerprint=fingerprint)
-
-    def _run(self, request, record):
-        response = self.get_response(request)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            record.delete()
-            return response
-        record.completed = True
-        record.status = response.status_code
-        record.content_type = response.get("Content-Type", "")
-        record.body = response.content
-        record.headers = {h: response[h] for h in REPLAYED_HEADERS if response.has_header(h)}
-        record.save(update_fields=["completed", "status", "content_type", "body", "headers"])
-        return response
+    return decorator
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -149,32 +239,47 @@ class VietnameseFirstLocaleMiddleware:
         return response
 
 
-def _unstorable(value: str) -> bool:
-    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
-
-
 class RejectUnstorableInputMiddleware:
-    """Refuse query strings and form fields no database can store (NUL, lone surrogates).
+    """Refuse query strings and form fields that break the string rule (``core.text``).
 
-    PostgreSQL rejects NUL in text; checking once at the edge spares every view,
-    form and future domain from a 500. The API also validates its own text fields.
+    Every HTML form and search of every domain gets a 400 page naming the field and
+    the character before any view runs, instead of a 500 from the database (NUL on
+    PostgreSQL) or from an export later. The API (422 naming the field, from its
+    ``Text`` type and the services) and Open311 (its own error list) check their input
+    themselves.
     """
+
+    SKIP = ("/api/", "/open311/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
-            # The API types its text fields and answers 422 naming the field.
+        if request.path.startswith(self.SKIP):
             return self.get_response(request)
-        values = [v for _key, vs in request.GET.lists() for v in [_key, *vs]]
+        pairs = list(request.GET.lists())
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            values += [v for _key, vs in request.POST.lists() for v in [_key, *vs]]
-        if any(_unstorable(v) for v in values if isinstance(v, str)):
-            from xaso.core.views import error_400
-
-            return error_400(request)
+            pairs += list(request.POST.lists())
+        for name, values in pairs:
+            char = unstorable_char([name, *values])
+            if char is not None:
+                return self.refuse(request, "?" if unstorable_char(name) else name, char)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, field: str, char: str):
+        from django.shortcuts import render
+
+        from xaso.core.problems import TITLES
+        from xaso.core.text import unstorable_error
+
+        error = unstorable_error(field, char)
+        return render(
+            request,
+            "error.html",
+            {"status": 400, "title": TITLES[400], "message": error.message % error.params},
+            status=400,
+        )

@@ -6,6 +6,9 @@ every process sees the same counts.
 
 from __future__ import annotations
 
+import math
+import time
+
 from django.core.cache import cache
 
 
@@ -33,11 +36,20 @@ def reset(key: str) -> None:
 
 
 def lock(key: str, seconds: int) -> None:
-    cache.set(f"lock:{key}", 1, timeout=seconds)
+    # The value is when the lock ends, so a refusal can say how long to wait.
+    cache.set(f"lock:{key}", time.time() + seconds, timeout=seconds)
 
 
 def is_locked(key: str) -> bool:
     return bool(cache.get(f"lock:{key}"))
+
+
+def locked_for(key: str) -> int:
+    """Whole seconds until the lock on ``key`` ends (at least 1), or 0 when not locked."""
+    until = cache.get(f"lock:{key}")
+    if not until:
+        return 0
+    return max(1, math.ceil(float(until) - time.time()))
 
 
 def unlock(key: str) -> None:

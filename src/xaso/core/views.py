@@ -162,4 +162,31 @@ def problem_type(request, code: str):
     )
 
 
+@office_view("core.deliveries")
+def deliveries(request, commune):
+    """The commune's messages that gave up after their retries (``core.retry``), newest
+    first, each with a button to send it again."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.core.paginator import Paginator
+    from django.shortcuts import get_object_or_404
+
+    from xaso.core.http import client_ip
+    from xaso.core.models import FailedDelivery
+    from xaso.core.retry import send_again
+
+    pending = FailedDelivery.objects.filter(commune=commune, retried_at__isnull=True)
+    if request.method == "POST":
+        raw = request.POST.get("retry", "")
+        failure = get_object_or_404(pending, pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0)
+        try:
+            if send_again(request.user, failure, ip=client_ip(request)):
+                messages.success(request, _("Đã xếp tin vào hàng đợi để gửi lại."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(request.path)
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(request, "core/deliveries.html", {"commune": commune, "page": page})
+
+
 __all__ = ["PermissionDenied", "office_view"]

@@ -15,7 +15,7 @@ from html import escape
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from xaso.core.text import date_words
+from xaso.core.text import date_words, scrub
 from xaso.documents.models import Confidentiality, DocType, Document, Urgency
 from xaso.documents.numbering import ISSUER, place_name, symbol
 
@@ -87,7 +87,7 @@ def render_pdf(doc: Document, *, number: int | None = None, day: dt.date | None 
     from weasyprint import HTML
 
     html = render_to_string("documents/pdf/document.html", context(doc, number=number, day=day))
-    return HTML(string=html).write_pdf()
+    return HTML(string=scrub(html)).write_pdf()
 
 
 def page_count(pdf: bytes) -> int | None:
@@ -136,7 +136,7 @@ def stamp_number(pdf: bytes, line: str) -> bytes | None:
             'body { margin: 0; font-family: "Times New Roman", "Liberation Serif", '
             '"DejaVu Serif", serif; font-size: 10pt }'
             "p { position: absolute; top: 7mm; left: 20mm; margin: 0 }</style>"
-            f"<p>{escape(line)}</p>"
+            f"<p>{escape(scrub(line))}</p>"
         )
         overlay = PdfFileReader(io.BytesIO(HTML(string=html).write_pdf()))
         xobject = writer.import_page_as_xobject(overlay)

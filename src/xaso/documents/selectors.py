@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xaso.core import permissions
 from xaso.core.roles import Role
-from xaso.core.text import fold
+from xaso.core.text import fold, scrub
 from xaso.documents.models import (
     OPEN_INCOMING,
     Confidentiality,
@@ -221,7 +221,7 @@ def xlsx(title: str, columns: list, rows: list[list]) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in rows:
-        sheet.append(row)
+        sheet.append(scrub(row))  # openpyxl refuses control characters
     for i, width in enumerate([12, 10, 24, 18, 12, 50, 24, 16, 12, 24], start=1):
         sheet.column_dimensions[sheet.cell(row=2, column=i).column_letter].width = width
     out = io.BytesIO()

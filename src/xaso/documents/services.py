@@ -29,7 +29,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
-from xaso.core.text import date_words, fold
+from xaso.core.text import check_storable_fields, date_words, fold, scrub
 from xaso.documents import numbering
 from xaso.documents.models import (
     NORMATIVE_TYPES,
@@ -284,7 +284,8 @@ def parse_email(raw: bytes) -> dict:
         if is_pdf:
             data = part.get_payload(decode=True) or b""
             if data:
-                pdfs.append((name or "tep-dinh-kem.pdf", data))
+                # A file name is a label: what the string rule refuses becomes "�".
+                pdfs.append((scrub(name) or "tep-dinh-kem.pdf", data))
     subject = " ".join(str(message.get("Subject", "")).split())
     sender = email.utils.parseaddr(str(message.get("From", "")))
     when = None
@@ -322,6 +323,16 @@ def import_email(actor, commune, raw: bytes, *, now=None, ip=None, **overrides) 
     if actor is not None:
         permissions.require(actor, "documents.register", commune)
     parsed = parse_email(raw)
+    # The string rule (core.text), by the names the message gives its parts.
+    check_storable_fields(
+        {
+            "Subject": parsed["subject"],
+            "From": f"{parsed['sender_name']} {parsed['sender_address']}",
+            "Message-ID": parsed["message_id"],
+            # The body is kept only as the summary of a message without a subject.
+            "text/plain": "" if parsed["subject"] else parsed["text"][:300],
+        }
+    )
     if not parsed["pdfs"]:
         raise ValidationError({"file": _("Thư không có tệp PDF đính kèm.")})
     ref = f"email:{parsed['message_id']}" if parsed["message_id"] else ""
@@ -878,14 +889,18 @@ def issue(
         _deliver_to_communes(actor, doc, final, now)
         for address in doc.recipient_emails:
             DocumentEvent.log(doc, actor, EventKind.DELIVERY, note=address)
-            transaction.on_commit(lambda a=address, pk=doc.pk: _enqueue_mail(pk, a))
+            transaction.on_commit(
+                lambda a=address, pk=doc.pk, c=doc.commune_id: _enqueue_mail(pk, a, c)
+            )
     return doc
 
 
-def _enqueue_mail(document_id: int, address: str) -> None:
+def _enqueue_mail(document_id: int, address: str, commune_id: int) -> None:
     from xaso.documents.tasks import send_document_email_task
 
-    send_document_email_task.enqueue(document_id=document_id, address=address)
+    send_document_email_task.enqueue(
+        document_id=document_id, address=address, commune_id=commune_id
+    )
 
 
 def _deliver_to_communes(actor, doc: Document, final: DocumentFile, now) -> None:
@@ -942,20 +957,25 @@ def send_document_email(document_id: int, address: str) -> None:
 # --- Reminders -------------------------------------------------------------------
 
 
-def _notify(user, subject: str, body: str) -> None:
-    from django.core.mail import send_mail
-
-    from xaso.accounts.tasks import send_sms_task
+def _notify(user, subject: str, body: str, commune_id: int | None = None) -> None:
+    # Through the retrying tasks (core.retry): a mail relay that is down neither loses
+    # the reminder nor stops the sweep.
+    from xaso.accounts.tasks import send_email_task, send_sms_task
 
     if user is None:
         return
     if user.email:
+        address = user.email
         transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            lambda: send_email_task.enqueue(
+                to=address, subject=subject, body=body, commune_id=commune_id
+            )
         )
     elif user.phone:
         phone = user.phone
-        transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=fold(body)[:300]))
+        transaction.on_commit(
+            lambda: send_sms_task.enqueue(to=phone, body=fold(body)[:300], commune_id=commune_id)
+        )
 
 
 def _remind_once(doc, stamp: str, now: dt.datetime, subject: str, body: str) -> bool:
@@ -968,7 +988,7 @@ def _remind_once(doc, stamp: str, now: dt.datetime, subject: str, body: str) -> 
         if not claimed:
             return False
         DocumentEvent.log(doc, None, EventKind.REMINDER, note=body)
-        _notify(doc.assignee, subject, body)
+        _notify(doc.assignee, subject, body, commune_id=doc.commune_id)
     return True
 
 

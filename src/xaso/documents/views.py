@@ -18,6 +18,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem, in_both
+from xaso.core.text import scrub
 from xaso.core.views import office_view
 from xaso.documents import selectors, services
 from xaso.documents.forms import AssignForm, DraftForm, EmailImportForm, IncomingForm, split_list
@@ -206,7 +207,9 @@ def _register(request, commune, direction: str):
                 "rows": rows,
             },
         )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response = HttpResponse(
+            HTML(string=scrub(html)).write_pdf(), content_type="application/pdf"
+        )
     else:
         response = HttpResponse(
             selectors.xlsx(f"{title} {year}", columns, rows),

@@ -8,6 +8,8 @@ import io
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xaso.core.text import scrub
+
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -48,7 +50,8 @@ def check(files) -> list[dict]:
         )
     checked = []
     for upload in files:
-        name = (getattr(upload, "name", "") or "tep").rsplit("/", 1)[-1][:200]
+        # A file name is a label, not content: what the string rule refuses becomes "�".
+        name = scrub((getattr(upload, "name", "") or "tep").rsplit("/", 1)[-1][:200])
         size = getattr(upload, "size", None) or 0
         if size > MAX_BYTES:
             raise ValidationError(

@@ -32,16 +32,18 @@ class SmsNotifier:
             return
         from xaso.accounts.tasks import send_sms_task
 
-        send_sms_task.enqueue(to=dossier.applicant_phone, body=sms)
+        send_sms_task.enqueue(to=dossier.applicant_phone, body=sms, commune_id=dossier.commune_id)
 
 
 class EmailNotifier:
     def send(self, dossier, user, subject: str, body: str, sms: str) -> None:
         if not dossier.applicant_email:
             return
-        from xaso.dossiers.tasks import send_email_task
+        from xaso.accounts.tasks import send_email_task
 
-        send_email_task.enqueue(to=dossier.applicant_email, subject=subject, body=body)
+        send_email_task.enqueue(
+            to=dossier.applicant_email, subject=subject, body=body, commune_id=dossier.commune_id
+        )
 
 
 class InAppNotifier:

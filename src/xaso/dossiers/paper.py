@@ -194,7 +194,8 @@ def _stylesheet(page: str):
 def _pdf(html: str, page: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(CSS_PATH.parent)).write_pdf(
+    # A string stored before the string rule must not break the form (core.text).
+    return HTML(string=text.scrub(html), base_url=str(CSS_PATH.parent)).write_pdf(
         stylesheets=[_stylesheet(page)], font_config=_fonts()
     )
 
@@ -328,7 +329,7 @@ def render_register_xlsx(
         sheet.title = _("Sổ theo dõi hồ sơ")
         width = len(REGISTER_COLUMNS)
         last = get_column_letter(width)
-        sheet["A1"] = agency_name.upper()
+        sheet["A1"] = text.scrub(agency_name.upper())
         sheet["A1"].font = Font(bold=True)
         sheet["A2"] = _("SỔ THEO DÕI HỒ SƠ")
         sheet["A3"] = _("Từ ngày %(start)s đến ngày %(end)s") % {
@@ -369,7 +370,7 @@ def render_register_xlsx(
                 d.note or d.state_label,
             ]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=excel_row, column=column, value=value)
+                cell = sheet.cell(row=excel_row, column=column, value=text.scrub(value))
                 cell.border = border
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 if isinstance(cell.value, datetime):

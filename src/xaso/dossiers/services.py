@@ -19,6 +19,7 @@ from xaso.core import permissions
 from xaso.core.events import publish
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
+from xaso.core.text import check_storable, check_storable_fields
 from xaso.dossiers import attachments as attachment_checks
 from xaso.dossiers.models import (
     RATING_INDICES,
@@ -81,9 +82,7 @@ def next_code(commune, when: dt.datetime) -> str:
 
 
 def _text(value, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    value = str(value or "").strip()
-    if "\x00" in value:
-        raise ValidationError({field: _("Nội dung chứa ký tự không hợp lệ.")})
+    value = check_storable(str(value or "").strip(), field)
     if required and not value:
         raise ValidationError({field: _("Vui lòng nhập nội dung.")})
     if len(value) > limit:
@@ -117,6 +116,11 @@ def _holds(user, commune, role: str) -> bool:
 def validate_applicant(data: dict) -> dict:
     errors = {}
     clean = {}
+    # The string rule (core.text) first: a later check must not echo a bad character.
+    check_storable_fields(
+        {k: data.get(k) for k in ("full_name", "phone", "id_number", "address", "email")},
+        prefix="applicant.",
+    )
     name = str(data.get("full_name") or "").strip()
     if not name:
         errors["applicant.full_name"] = _("Vui lòng nhập họ và tên người nộp.")
@@ -146,9 +150,6 @@ def validate_applicant(data: dict) -> dict:
         except ValidationError:
             errors["applicant.email"] = _("Địa chỉ thư điện tử không hợp lệ.")
     clean["email"] = email
-    for text in clean.values():
-        if "\x00" in text:
-            errors["applicant"] = _("Nội dung chứa ký tự không hợp lệ.")
     if errors:
         raise ValidationError(errors)
     return clean
@@ -159,6 +160,7 @@ def validate_form(procedure, form: dict, *, today: dt.date | None = None) -> dic
 
     if not isinstance(form, dict):
         raise ValidationError({"form": _("Tờ khai phải là một đối tượng JSON.")})
+    check_storable_fields(form, prefix="form.")
     try:
         return formschema.validate(procedure.form_schema or {"fields": []}, form, today=today)
     except ValidationError as exc:
@@ -886,23 +888,23 @@ def _leaders(commune):
 def _warn(users, dossier, text: str) -> list[int]:
     from django.conf import settings
 
-    from xaso.accounts.tasks import send_sms_task
+    from xaso.accounts.tasks import send_email_task, send_sms_task
     from xaso.core.text import fold
 
     url = f"{settings.SITE_URL}/x/{dossier.commune.code_str}/van-phong/ho-so/{dossier.pk}/"
     body = f"Xa So: {fold(text)} {dossier.code}. {url}"
-    sent = []
+    sent, where = [], dossier.commune_id
     for user in users:
         if user.phone:
             phone = user.phone
-            transaction.on_commit(lambda p=phone: send_sms_task.enqueue(to=p, body=body))
+            transaction.on_commit(
+                lambda p=phone: send_sms_task.enqueue(to=p, body=body, commune_id=where)
+            )
         if user.email:
-            from xaso.dossiers.tasks import send_email_task
-
             email, subject = user.email, f"{text}: {dossier.code}"
             transaction.on_commit(
                 lambda e=email, s=subject: send_email_task.enqueue(
-                    to=e, subject=s, body=f"{s}\n{url}"
+                    to=e, subject=s, body=f"{s}\n{url}", commune_id=where
                 )
             )
         sent.append(user.pk)

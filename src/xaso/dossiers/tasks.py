@@ -10,15 +10,6 @@ def dossier_reminders_task() -> dict:
 
 
 @task()
-def send_email_task(to: str, subject: str, body: str) -> None:
-    """One e-mail through the configured backend, off the request path."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-
-@task()
 def notify_citizen_task(dossier_id: int, state: int, note: str = "") -> None:
     """Tell the applicant about a change, through every configured transport — off the
     request path, so a slow SMS or mail gateway never slows a submission."""

@@ -28,7 +28,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xaso.core.http import client_ip
+from xaso.core.middleware import idempotent
 from xaso.core.problems import Problem, in_both
+from xaso.core.text import scrub, unstorable_char, unstorable_error
 from xaso.feedback import services
 from xaso.feedback.models import (
     CLOSED_STATUSES,
@@ -81,7 +83,7 @@ def _xml_add(parent: ET.Element, name: str, value) -> None:
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     elif value is not None:
-        node.text = str(value)
+        node.text = scrub(str(value))  # XML 1.0 has no control characters
 
 
 def render(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
@@ -96,7 +98,10 @@ def render(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
         body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
         body = body.replace(b"<?xml version='1.0' encoding='utf-8'?>\n", b"")
     else:
-        body = json.dumps(data, ensure_ascii=False).encode()
+        try:
+            body = json.dumps(data, ensure_ascii=False).encode()
+        except UnicodeEncodeError:  # a string stored before the string rule
+            body = json.dumps(scrub(data), ensure_ascii=False).encode()
     response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -109,27 +114,52 @@ def error(fmt: str, status: int, message, params: dict | None = None) -> HttpRes
     return render(fmt, "errors", [{"code": status, "description": description}], status=status)
 
 
+def _check_input(request) -> None:
+    """The string rule (``core.text``) over the query and the form, answered as an
+    Open311 error naming the field rather than the HTML 400 page of the site."""
+    pairs = list(request.GET.lists())
+    if request.method == "POST":
+        pairs += list(request.POST.lists())
+    for name, values in pairs:
+        char = unstorable_char([name, *values])
+        if char is not None:
+            field = "?" if unstorable_char(name) else name[:100]
+            refusal = unstorable_error(field, char)
+            raise Open311Error(400, refusal.message, refusal.params)
+
+
+def answer(fmt: str, call) -> HttpResponse:
+    """``call()``, with Open311Error, Problem, ValidationError and Http404 turned into
+    Open311 errors."""
+    try:
+        return call()
+    except Open311Error as exc:
+        return error(fmt, exc.status, exc.message, exc.params)
+    except Problem as exc:
+        return error(fmt, 400 if exc.status == 422 else exc.status, exc.message, exc.params)
+    except ValidationError as exc:
+        messages = (
+            [" ".join(str(m) for m in v) for v in exc.message_dict.values()]
+            if hasattr(exc, "message_dict")
+            else [str(m) for m in exc.messages]
+        )
+        return error(fmt, 400, "%(m)s", {"m": " ".join(messages)})
+    except Http404:
+        return error(fmt, 404, _("Không tìm thấy."))
+
+
 def open311_view(methods=("GET",)):
-    """Turn Open311Error, Problem, ValidationError and Http404 into Open311 errors."""
+    """Check the input against the string rule and answer every refusal as an Open311
+    error list (:func:`answer`)."""
 
     def decorator(view):
         @require_http_methods(list(methods))
         def wrapper(request, fmt, *args, **kwargs):
-            try:
+            def call():
+                _check_input(request)
                 return view(request, fmt, *args, **kwargs)
-            except Open311Error as exc:
-                return error(fmt, exc.status, exc.message, exc.params)
-            except Problem as exc:
-                return error(fmt, 400 if exc.status == 422 else exc.status, exc.message, exc.params)
-            except ValidationError as exc:
-                messages = (
-                    [" ".join(str(m) for m in v) for v in exc.message_dict.values()]
-                    if hasattr(exc, "message_dict")
-                    else [str(m) for m in exc.messages]
-                )
-                return error(fmt, 400, "%(m)s", {"m": " ".join(messages)})
-            except Http404:
-                return error(fmt, 404, _("Không tìm thấy."))
+
+            return answer(fmt, call)
 
         wrapper.__name__ = view.__name__
         wrapper.__doc__ = view.__doc__
@@ -367,11 +397,33 @@ def _cache_key(commune, fmt: str, request) -> str:
     return f"feedback:o311:{commune.pk}:{version}:{fmt}:{digest}"
 
 
+def _report_scope(request) -> str:
+    """A retried report is the same client application: its api_key (and commune), not
+    its address, which a phone changes when it reconnects."""
+    data = request.POST if request.method == "POST" else request.GET
+    key = data.get("api_key") or request.GET.get("api_key", "")
+    where = data.get("jurisdiction_id") or request.GET.get("jurisdiction_id", "")
+    return hashlib.sha256(f"open311:{where.strip()}:{key.strip()}".encode()).hexdigest()
+
+
+def _refusal(request, status: int, message, code: str, headers=None) -> HttpResponse:
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    response = error(fmt, status, message)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
 @csrf_exempt
 @open311_view(methods=("GET", "POST"))
 def requests_endpoint(request, fmt):
     if request.method == "POST":
-        return _create_request(request, fmt)
+        # Idempotency-Key as on the API: a report retried after a dropped connection is
+        # one report, and the retry gets the first answer (its id and token) again.
+        once = idempotent(scope=_report_scope, refuse=_refusal)(
+            lambda r: answer(fmt, lambda: _create_request(r, fmt))
+        )
+        return once(request)
     commune = jurisdiction(request)
     seconds = settings.OPEN311_CACHE_SECONDS
     key = _cache_key(commune, fmt, request) if seconds else None

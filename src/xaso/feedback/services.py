@@ -21,6 +21,7 @@ from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
 from xaso.core.roles import Role
+from xaso.core.text import check_storable, check_storable_fields
 from xaso.feedback.models import (
     LAT_RANGE,
     LONG_RANGE,
@@ -70,8 +71,8 @@ def _notify(report: Report, status: str) -> None:
         f"Xa So: phan anh so {report.pk} {SMS_STATUS.get(status, status)}. "
         f"Xem: {report_url(report)}"
     )
-    phone = report.contact_phone
-    transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body))
+    phone, where = report.contact_phone, report.commune_id
+    transaction.on_commit(lambda: send_sms_task.enqueue(to=phone, body=body, commune_id=where))
 
 
 def _locked(report: Report) -> Report:
@@ -83,7 +84,7 @@ def _locked(report: Report) -> Report:
 
 
 def _text(value, field: str, *, required: bool = False, limit: int = MAX_DESCRIPTION) -> str:
-    value = (value or "").strip()
+    value = check_storable((value or "").strip(), field)
     if required and not value:
         raise ValidationError({field: _("Vui lòng nhập nội dung.")})
     if len(value) > limit:
@@ -233,6 +234,16 @@ def submit_report(
     now: dt.datetime | None = None,
 ) -> Report:
     """A citizen (signed in, or anonymous with a contact) reports a problem."""
+    check_storable_fields(  # the string rule (core.text), before anything else
+        {
+            "description": description,
+            "address_string": address_string,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone,
+            "contact_email": contact_email,
+            "attributes": attributes,
+        }
+    )
     if category.commune_id != commune.pk or not category.active:
         raise ValidationError({"service_code": _("Lĩnh vực không tồn tại ở xã này.")})
     description = _text(description, "description", required=True)
@@ -574,6 +585,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Report]:
                 f"{settings.SITE_URL}/x/{report.commune.code_str}/van-phong/phan-anh/{report.pk}/"
             )
             for phone in phones:
-                transaction.on_commit(lambda p=phone, b=body: send_sms_task.enqueue(to=p, body=b))
+                transaction.on_commit(
+                    lambda p=phone, b=body, c=report.commune_id: send_sms_task.enqueue(
+                        to=p, body=b, commune_id=c
+                    )
+                )
             escalated.append(report)
     return escalated

@@ -35,7 +35,7 @@ from xaso.accounts.validators import (
 from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.problems import Problem
-from xaso.core.text import fold
+from xaso.core.text import fold, scrub, unstorable_char, unstorable_error
 from xaso.geo.selectors import AddressResolver
 from xaso.population.choices import Event, Relationship, Residence, VillageKind
 from xaso.population.models import Household, ImportJob, Person, PersonChange, Village
@@ -301,7 +301,8 @@ class Report:
     def add(self, row: int, column: str, message) -> None:
         self.problems_total += 1
         if len(self.problems) < MAX_REPORTED:
-            self.problems.append({"row": row, "column": column, "message": str(message)})
+            # A message may quote the cell: what the string rule refuses becomes "�".
+            self.problems.append({"row": row, "column": column, "message": scrub(str(message))})
 
     def note(self, key, row: int, column: str, message) -> None:
         if key in self.notes:
@@ -500,6 +501,14 @@ def scan(
 
         def problem(column, message, _problems=problems):
             _problems.append((label.get(column, EXPORT_HEADERS.get(column, "")), message))
+
+        # The string rule (core.text): rows are written with bulk_create, which the
+        # model-level check does not see, so every cell read is checked here.
+        for name in cols:
+            char = unstorable_char(get(values, name))
+            if char is not None:
+                refusal = unstorable_error(label.get(name, name), char)
+                problem(name, refusal.message % refusal.params)
 
         number = _cell_text(get(values, "household_number"))[:30]
         if not number:

@@ -17,6 +17,7 @@ from xaso.core import permissions
 from xaso.core.http import client_ip
 from xaso.core.problems import Problem
 from xaso.core.tenancy import get_owned_or_404
+from xaso.core.text import scrub
 from xaso.core.views import office_view
 from xaso.population import importer, selectors, services
 from xaso.population.api import history_rows
@@ -230,7 +231,7 @@ def export(request, commune):
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("Dân cư")
         for row in rows:
-            sheet.append(row)
+            sheet.append(scrub(row))  # openpyxl refuses control characters
         out = tempfile.TemporaryFile()
         book.save(out)
         out.seek(0)
@@ -240,7 +241,7 @@ def export(request, commune):
     def lines():
         yield "\ufeff"
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(scrub(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'

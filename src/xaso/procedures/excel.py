@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from xaso.core.text import fold
+from xaso.core.text import fold, scrub
 from xaso.procedures import services
 from xaso.procedures.models import OnlineLevel, Procedure
 
@@ -72,7 +72,7 @@ def export_catalog(commune) -> bytes:
             elif kind == "level":
                 value = str(OnlineLevel(value).label)
             row.append(value)
-        ws.append(row)
+        ws.append(scrub(row))  # openpyxl refuses control characters
     widths = {"code": 12, "name": 50, "field": 20, "fee_note": 40, "documents": 60}
     for i, (key, _header, _kind) in enumerate(COLUMNS):
         ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = widths.get(key, 28)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xaso.audit import services as audit
 from xaso.core import permissions
 from xaso.core.roles import Role
+from xaso.core.text import unstorable_char, unstorable_error
 from xaso.procedures import formschema
 from xaso.procedures.models import OnlineLevel, Procedure
 
@@ -225,6 +226,11 @@ def check_procedure(data: dict) -> dict:
         out["steps"] = check_steps(data.get("steps"), out.get("deadline_days"))
     except ValidationError as exc:
         errors["steps"] = exc.messages
+    for key, value in out.items():  # the string rule (core.text), names and JSON alike
+        char = unstorable_char(value)
+        if char is not None and key not in errors:
+            refusal = unstorable_error(key, char)
+            errors[key] = [refusal.message % refusal.params]
     if errors:
         raise ValidationError(errors)
     return out
